@@ -1,0 +1,42 @@
+/**
+ * The seam between the composition root (`server/`) and the per-connection
+ * pipeline. `serveConnection(conn, options)` in `mod.ts` runs one connection
+ * from its first byte to its close.
+ *
+ * @module
+ */
+
+import type { Logger, Metrics } from "../observability/types.ts";
+import type { Router } from "../router/types.ts";
+import type { Authenticator } from "../auth/types.ts";
+
+/** Protocol limits announced to and enforced on clients. */
+export interface Limits {
+  /** Largest packet accepted, in bytes (v5 Maximum Packet Size). */
+  maxPacketSize: number;
+  /** Our Receive Maximum: inbound QoS ≥ 1 publishes in flight. */
+  receiveMaximum: number;
+  /** Outbound QoS ≥ 1 in flight per session (capped by the client's). */
+  maxInflight: number;
+  /** Topic aliases the client may use (0 disables). */
+  topicAliasMaximum: number;
+  /** Upper bound on the keep-alive a client may ask for (0 = none). */
+  maxKeepAlive: number;
+  /** Seconds allowed between TCP accept and CONNECT. */
+  connectTimeout: number;
+  /** Bytes of encoded output buffered for a slow reader before QoS 0 is dropped. */
+  maxWriteBuffer: number;
+}
+
+/** Options of `serveConnection`. */
+export interface ConnectionOptions {
+  router: Router;
+  limits: Limits;
+  logger: Logger;
+  metrics: Metrics;
+  authenticator?: Authenticator;
+  /** Server shutdown: aborted with an MqttError (0x8B) to close gracefully. */
+  signal: AbortSignal;
+  /** Injected clock (ms since epoch), for keep-alive and expiry tests. */
+  now?: () => number;
+}
