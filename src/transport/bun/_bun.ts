@@ -1,0 +1,54 @@
+/**
+ * The small part of Bun's socket API this adapter uses, typed here because
+ * the project type-checks under Deno, where Bun's own types are absent.
+ *
+ * @module
+ */
+
+/** A connected Bun TCP/TLS socket (subset). */
+export interface BunSocket<T = unknown> {
+  /** Bytes accepted by the kernel; fewer than asked means "wait for drain". */
+  write(data: Uint8Array): number;
+  end(): void;
+  terminate(): void;
+  pause(): void;
+  resume(): void;
+  setNoDelay?(noDelay: boolean): boolean;
+  readonly remoteAddress: string;
+  readonly remotePort?: number;
+  data: T;
+}
+
+/** Callbacks of `Bun.listen` (subset). */
+export interface BunSocketHandler<T> {
+  open(socket: BunSocket<T>): void;
+  data(socket: BunSocket<T>, data: Uint8Array): void;
+  drain(socket: BunSocket<T>): void;
+  close(socket: BunSocket<T>, error?: Error): void;
+  error(socket: BunSocket<T>, error: Error): void;
+  end?(socket: BunSocket<T>): void;
+}
+
+/** What `Bun.listen` returns (subset). */
+export interface BunTcpListener {
+  readonly hostname: string;
+  readonly port: number;
+  stop(closeActiveConnections?: boolean): void;
+}
+
+/** The `Bun` global (subset). */
+export interface BunApi {
+  listen<T>(options: {
+    hostname: string;
+    port: number;
+    tls?: { cert: string; key: string; ca?: string };
+    socket: BunSocketHandler<T>;
+  }): BunTcpListener;
+}
+
+/** The `Bun` global, or a TypeError outside Bun. */
+export function getBun(): BunApi {
+  const bun = (globalThis as { Bun?: BunApi }).Bun;
+  if (!bun) throw new TypeError("Cannot use the Bun adapter outside Bun");
+  return bun;
+}

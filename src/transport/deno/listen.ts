@@ -1,0 +1,78 @@
+/**
+ * TCP and TLS listeners on Deno: `Deno.listen` / `Deno.listenTls`, whose
+ * connections already expose web streams with backpressure.
+ *
+ * @module
+ */
+
+import type { Conn, Listener, ListenOptions } from "../types.ts";
+
+type DenoConn = Deno.Conn | Deno.TlsConn;
+type DenoListener = Deno.Listener<DenoConn>;
+
+/** Bind a TCP (or, with `options.tls`, TLS) listener. */
+export function listenDeno(options: ListenOptions): Promise<Listener> {
+  const inner: DenoListener = options.tls
+    ? Deno.listenTls({
+      hostname: options.hostname,
+      port: options.port,
+      cert: options.tls.cert,
+      key: options.tls.key,
+    })
+    : Deno.listen({
+      hostname: options.hostname,
+      port: options.port,
+      transport: "tcp",
+    });
+  const kind = options.tls ? "tls" : "tcp";
+  const addr = inner.addr as Deno.NetAddr;
+  return Promise.resolve({
+    addr: { hostname: addr.hostname, port: addr.port },
+    close() {
+      try {
+        inner.close();
+      } catch {
+        // Already closed: close() is documented as idempotent.
+      }
+    },
+    async *[Symbol.asyncIterator](): AsyncIterator<Conn> {
+      while (true) {
+        let conn: DenoConn;
+        try {
+          conn = await inner.accept();
+        } catch (err) {
+          if (err instanceof Deno.errors.BadResource) return;
+          if (err instanceof Deno.errors.Interrupted) return;
+          // A failed TLS handshake or reset during accept ends only that peer.
+          if (kind === "tls" && !(err instanceof Deno.errors.NotConnected)) {
+            continue;
+          }
+          throw err;
+        }
+        yield wrapDenoConn(conn, kind);
+      }
+    },
+  });
+}
+
+/** Adapt one accepted Deno connection to the `Conn` contract. */
+export function wrapDenoConn(conn: DenoConn, kind: "tcp" | "tls"): Conn {
+  if (kind === "tcp") (conn as Deno.TcpConn).setNoDelay?.(true);
+  const remote = conn.remoteAddr as Deno.NetAddr;
+  let closed = false;
+  return {
+    readable: conn.readable,
+    writable: conn.writable,
+    remote: { address: remote.hostname, port: remote.port },
+    kind,
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        conn.close();
+      } catch {
+        // The resource may already be gone after the peer hung up.
+      }
+    },
+  };
+}

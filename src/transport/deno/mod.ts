@@ -1,0 +1,15 @@
+/**
+ * The Deno runtime adapter. May import only `transport/types.ts` and Deno.
+ *
+ * @module
+ */
+
+import type { Runtime } from "../types.ts";
+import { listenDeno } from "./listen.ts";
+
+export { listenDeno, wrapDenoConn } from "./listen.ts";
+
+/** The `Runtime` implementation for Deno. */
+export function createDenoRuntime(): Runtime {
+  return { name: "deno", listen: listenDeno };
+}
