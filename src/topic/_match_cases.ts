@@ -1,0 +1,53 @@
+/**
+ * Shared test table for `matches()` and the trie: [filter, topic, expected].
+ *
+ * @module
+ */
+
+/** Cases: [filter, topic, expected]. */
+export const MATCH_CASES: [string, string, boolean][] = [
+  ["a", "a", true],
+  ["a", "b", false],
+  ["a", "ab", false],
+  ["ab", "a", false],
+  ["a/b", "a/b", true],
+  ["a/b", "a", false],
+  ["a", "a/b", false],
+  ["+", "a", true],
+  ["+", "a/b", false],
+  ["+", "/", false],
+  ["+/+", "/", true],
+  ["/+", "/", true],
+  ["+/", "a/", true],
+  ["a/+", "a/", true],
+  ["a/+", "a", false],
+  ["a/+/c", "a/b/c", true],
+  ["a/+/c", "a/b/d", false],
+  ["a/+/c", "a//c", true],
+  ["#", "a", true],
+  ["#", "a/b/c", true],
+  ["#", "/", true],
+  ["a/#", "a", true],
+  ["a/#", "a/", true],
+  ["a/#", "a/b/c", true],
+  ["a/#", "ab", false],
+  ["a/#", "b/a", false],
+  ["a/b/#", "a", false],
+  ["+/#", "a", true],
+  ["+/+/#", "a", false],
+  ["/#", "/", true],
+  ["/#", "", false],
+  ["//", "//", true],
+  ["a//b", "a/b", false],
+  ["#", "$SYS", false],
+  ["#", "$SYS/uptime", false],
+  ["+", "$SYS", false],
+  ["+/uptime", "$SYS/uptime", false],
+  ["$SYS/#", "$SYS/uptime", true],
+  ["$SYS/+", "$SYS/uptime", true],
+  ["$SYS", "$SYS", true],
+  ["a/#", "a/$b", true],
+  ["a/+", "a/$b", true],
+  ["é/+", "é/😀", true],
+  ["A", "a", false],
+];
