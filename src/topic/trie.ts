@@ -54,13 +54,16 @@ const DOLLAR = 0x24;
 const PLUS = 0x2b;
 const HASH = 0x23;
 
-/** FNV-1a over the UTF-16 code units of `text[start, end)`. */
+/**
+ * FNV-1a over the UTF-16 code units of `text[start, end)`, cut to 30 bits so
+ * the Map key stays a small integer (a larger number is a heap allocation).
+ */
 function hashLevel(text: string, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) {
     h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   }
-  return h >>> 0;
+  return h & 0x3fffffff;
 }
 
 function newNode<K, V>(level: string, parent?: Node<K, V>): Node<K, V> {

@@ -79,7 +79,7 @@ test("createTrie() add() throws TypeError on an invalid or shared filter", () =>
 });
 
 test("createTrie() handles levels whose hashes collide", () => {
-  // "k32728" and "k261234" share an FNV-1a hash: siblings on one chain.
+  // "k32728" and "k261234" share an FNV-1a hash (so its 30-bit cut): siblings on one chain.
   const trie = createTrie<string, number>();
   for (const filter of ["k32728", "k261234", "k32728/x", "k261234/#"]) {
     trie.add(filter, filter, 0);
