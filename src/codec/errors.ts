@@ -28,3 +28,31 @@ export class MqttError extends Error {
     this.reasonCode = reasonCode;
   }
 }
+
+/**
+ * CONNECT named a protocol or level we do not speak. The connection still
+ * owes the client a CONNACK (3.1.1 return code 0x01, v5 reason code 0x84)
+ * before closing [MQTT-3.1.2-2], so the error carries what was on the wire.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedProtocolVersionError } from "./errors.ts";
+ * const err = new UnsupportedProtocolVersionError("MQTT", 6);
+ * err.reasonCode; // 0x84
+ * ```
+ */
+export class UnsupportedProtocolVersionError extends MqttError {
+  readonly protocolName: string;
+  readonly protocolLevel: number;
+  constructor(protocolName: string, protocolLevel: number) {
+    super(
+      0x84,
+      `Cannot decode CONNECT: unsupported protocol ${
+        JSON.stringify(protocolName)
+      } level ${protocolLevel} [MQTT-3.1.2-2]`,
+    );
+    this.name = "UnsupportedProtocolVersionError";
+    this.protocolName = protocolName;
+    this.protocolLevel = protocolLevel;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The synchronous framer and decoder: push network chunks, get the complete
+ * packets they finish. Used by {@link PacketDecoderStream}, benchmarks and
+ * clients.
+ *
+ * @module
+ */
+
+import { checkFixedHeader, decodeBody } from "./decode_packet.ts";
+import { MqttError } from "./errors.ts";
+import { type ByteReader, malformed } from "./primitives.ts";
+import { ReasonCode } from "./reason_codes.ts";
+import type { Packet, ProtocolVersion } from "./types.ts";
+import { PacketType } from "./types.ts";
+
+/** Largest packet MQTT can express: 5-byte header + 268,435,455. */
+export const MAX_PACKET_SIZE = 268_435_460;
+
+/** Options of {@link createPacketDecoder}. */
+export interface PacketDecoderOptions {
+  /**
+   * Largest whole packet accepted, fixed header included (v5 Maximum Packet
+   * Size). Checked from the fixed header before the body is buffered; a
+   * larger packet is MqttError 0x95. Defaults to {@link MAX_PACKET_SIZE}.
+   */
+  maxPacketSize?: number;
+  /**
+   * Version to decode with until a CONNECT says otherwise; set it when the
+   * peer is a server (a client decoding CONNACK). Defaults to 4.
+   */
+  version?: ProtocolVersion;
+}
+
+/** A stateful framer + decoder for one connection. */
+export interface PacketDecoder {
+  /** The version learnt from the first CONNECT, else the option's. */
+  readonly version: ProtocolVersion | undefined;
+  /** Bytes held of an incomplete packet. */
+  readonly buffered: number;
+  /**
+   * Decodes every packet `chunk` completes, in order. Throws MqttError on
+   * bad input; the decoder then rethrows that error on every later call.
+   * Payloads are copies, so `chunk` may be reused once this returns.
+   */
+  push(chunk: Uint8Array): Packet[];
+}
+
+const SMALL_BUFFER = 4096;
+
+/**
+ * Creates a decoder. Any split of the same bytes into chunks yields the same
+ * packets.
+ *
+ * @example
+ * ```ts
+ * import { createPacketDecoder } from "./packet_decoder.ts";
+ * const decoder = createPacketDecoder();
+ * decoder.push(new Uint8Array([0xc0])); // []
+ * decoder.push(new Uint8Array([0x00, 0xd0, 0x00])); // [{ type: 12 }, { type: 13 }]
+ * ```
+ */
+export function createPacketDecoder(
+  options: PacketDecoderOptions = {},
+): PacketDecoder {
+  const maxPacketSize = options.maxPacketSize ?? MAX_PACKET_SIZE;
+  let learnt: ProtocolVersion | undefined;
+  let version: ProtocolVersion = options.version ?? 4;
+  let failed: unknown;
+  const reader: ByteReader = { buf: new Uint8Array(0), pos: 0, end: 0 };
+  // The incomplete packet: header bytes then body, grown only as bytes come.
+  let partial = new Uint8Array(SMALL_BUFFER);
+  let partialLen = 0;
+  let partialTotal = 0; // whole packet size once the header is complete
+  let headerLen = 0; // set by readHeader
+  let remaining = 0; // set by readHeader
+
+  /** Parses a fixed header at buf[pos..end); false when incomplete. */
+  function readHeader(buf: Uint8Array, pos: number, end: number): boolean {
+    let value = 0;
+    let mult = 1;
+    for (let i = 1; i <= 4; i++) {
+      if (pos + i >= end) return false;
+      const b = buf[pos + i];
+      value += (b & 0x7f) * mult;
+      if ((b & 0x80) === 0) {
+        checkFixedHeader(buf[pos], version);
+        headerLen = i + 1;
+        remaining = value;
+        if (headerLen + value > maxPacketSize) {
+          throw new MqttError(
+            ReasonCode.PacketTooLarge,
+            `Cannot decode packet: ${
+              headerLen + value
+            } bytes exceed the maximum packet size ${maxPacketSize}`,
+          );
+        }
+        return true;
+      }
+      mult *= 128;
+    }
+    return malformed("packet", "remaining length is longer than 4 bytes");
+  }
+
+  function decodeAt(buf: Uint8Array, start: number, out: Packet[]): void {
+    reader.buf = buf;
+    reader.pos = start + headerLen;
+    reader.end = start + headerLen + remaining;
+    const packet = decodeBody(buf[start], reader, version);
+    if (packet.type === PacketType.CONNECT && learnt === undefined) {
+      learnt = version = packet.protocolVersion;
+    }
+    out.push(packet);
+  }
+
+  function append(chunk: Uint8Array, from: number, n: number): void {
+    const need = partialLen + n;
+    if (need > partial.length) {
+      const target = partialTotal > 0 ? partialTotal : need;
+      const next = new Uint8Array(
+        Math.min(target, Math.max(need, partial.length * 2)),
+      );
+      next.set(partial.subarray(0, partialLen));
+      partial = next;
+    }
+    partial.set(chunk.subarray(from, from + n), partialLen);
+    partialLen = need;
+  }
+
+  /** Feeds the incomplete packet; returns bytes of `chunk` consumed. */
+  function continuePartial(chunk: Uint8Array, out: Packet[]): number {
+    let pos = 0;
+    while (partialTotal === 0 && pos < chunk.length) {
+      append(chunk, pos++, 1);
+      if (readHeader(partial, 0, partialLen)) {
+        partialTotal = headerLen + remaining;
+      }
+    }
+    if (partialTotal === 0) return pos;
+    const take = Math.min(partialTotal - partialLen, chunk.length - pos);
+    append(chunk, pos, take);
+    pos += take;
+    if (partialLen < partialTotal) return pos;
+    decodeAt(partial, 0, out);
+    partialLen = 0;
+    partialTotal = 0;
+    if (partial.length > SMALL_BUFFER) partial = new Uint8Array(SMALL_BUFFER);
+    return pos;
+  }
+
+  function push(chunk: Uint8Array): Packet[] {
+    if (failed !== undefined) throw failed;
+    const out: Packet[] = [];
+    try {
+      let pos = partialLen > 0 ? continuePartial(chunk, out) : 0;
+      const end = chunk.length;
+      while (pos < end) {
+        if (!readHeader(chunk, pos, end)) {
+          append(chunk, pos, end - pos);
+          break;
+        }
+        const total = headerLen + remaining;
+        if (pos + total > end) {
+          partialTotal = total;
+          append(chunk, pos, end - pos);
+          break;
+        }
+        decodeAt(chunk, pos, out);
+        pos += total;
+      }
+    } catch (err) {
+      failed = err;
+      throw err;
+    }
+    return out;
+  }
+
+  return {
+    get version() {
+      return learnt ?? options.version;
+    },
+    get buffered() {
+      return partialLen;
+    },
+    push,
+  };
+}
