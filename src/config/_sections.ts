@@ -1,0 +1,343 @@
+/**
+ * One reader per configuration section. Private to `config/`.
+ *
+ * @module
+ */
+
+import type { ConfigIssue } from "./errors.ts";
+import {
+  DEFAULT_CONFIG as D,
+  DEFAULT_PORTS,
+  LISTENER_DEFAULTS,
+  METRICS_DEFAULTS,
+} from "./defaults.ts";
+import type {
+  AuthConfig,
+  LimitsConfig,
+  ListenerConfig,
+  ListenerKind,
+  LogConfig,
+  MetricsConfig,
+  NatsConfig,
+  UserConfig,
+} from "./schema.ts";
+import {
+  type Fields,
+  join,
+  readArray,
+  readBool,
+  readEnum,
+  readInt,
+  readObject,
+  readString,
+} from "./_reader.ts";
+
+const KINDS: readonly ListenerKind[] = ["tcp", "tls", "ws", "wss"];
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/** `listeners`: a non-empty array; TLS files only (and always) for tls/wss. */
+export function parseListeners(
+  value: unknown,
+  path: string,
+  issues: ConfigIssue[],
+): ListenerConfig[] {
+  if (value === undefined) return D.listeners.map((l) => ({ ...l }));
+  if (!Array.isArray(value) || value.length === 0) {
+    issues.push({ path, message: "must be a non-empty array" });
+    return [];
+  }
+  return value.map((item, i) => parseListener(item, join(path, i), issues));
+}
+
+function parseListener(
+  value: unknown,
+  path: string,
+  issues: ConfigIssue[],
+): ListenerConfig {
+  const f = readObject(
+    value,
+    path,
+    ["kind", "host", "port", "tls", "path"],
+    issues,
+  );
+  const kind = readEnum(f, "kind", path, KINDS, "tcp", issues);
+  const listener: ListenerConfig = {
+    kind,
+    host: readString(f, "host", path, {
+      fallback: LISTENER_DEFAULTS.host,
+      nonEmpty: true,
+    }, issues),
+    port: readInt(f, "port", path, {
+      min: 0,
+      max: 65535,
+      fallback: DEFAULT_PORTS[kind],
+    }, issues),
+  };
+  const secure = kind === "tls" || kind === "wss";
+  if (f.tls !== undefined && !secure) {
+    issues.push({
+      path: join(path, "tls"),
+      message: `not allowed for kind "${kind}"`,
+    });
+  } else if (secure) {
+    if (f.tls === undefined) {
+      issues.push({
+        path: join(path, "tls"),
+        message: `required for kind "${kind}"`,
+      });
+    } else {
+      const tlsPath = join(path, "tls");
+      const t = readObject(
+        f.tls,
+        tlsPath,
+        ["certFile", "keyFile", "caFile"],
+        issues,
+      );
+      const certFile = readString(t, "certFile", tlsPath, {
+        fallback: undefined,
+        nonEmpty: true,
+      }, issues);
+      const keyFile = readString(t, "keyFile", tlsPath, {
+        fallback: undefined,
+        nonEmpty: true,
+      }, issues);
+      const caFile = readString(t, "caFile", tlsPath, {
+        fallback: undefined,
+        nonEmpty: true,
+      }, issues);
+      if (certFile === undefined && t.certFile === undefined) {
+        issues.push({ path: join(tlsPath, "certFile"), message: "required" });
+      }
+      if (keyFile === undefined && t.keyFile === undefined) {
+        issues.push({ path: join(tlsPath, "keyFile"), message: "required" });
+      }
+      listener.tls = { certFile: certFile ?? "", keyFile: keyFile ?? "" };
+      if (caFile !== undefined) listener.tls.caFile = caFile;
+    }
+  }
+  if (kind === "ws" || kind === "wss") {
+    const p = readString(f, "path", path, {
+      fallback: LISTENER_DEFAULTS.wsPath,
+    }, issues);
+    if (!p.startsWith("/")) {
+      issues.push({ path: join(path, "path"), message: 'must start with "/"' });
+    }
+    listener.path = p;
+  } else if (f.path !== undefined) {
+    issues.push({
+      path: join(path, "path"),
+      message: `not allowed for kind "${kind}"`,
+    });
+  }
+  return listener;
+}
+
+/** `nats`: servers (array, or comma-separated string), credentials, prefix. */
+export function parseNats(
+  value: unknown,
+  path: string,
+  issues: ConfigIssue[],
+): NatsConfig {
+  const keys = ["servers", "token", "user", "pass", "credsFile", "prefix"];
+  const f = readObject(value, path, keys, issues);
+  const nats: NatsConfig = {
+    servers: parseServers(f, path, issues),
+    prefix: readString(f, "prefix", path, {
+      fallback: D.nats.prefix,
+      nonEmpty: true,
+    }, issues),
+  };
+  if (/[\s.*>]/.test(nats.prefix)) {
+    issues.push({
+      path: join(path, "prefix"),
+      message: "must not contain whitespace, '.', '*' or '>'",
+    });
+  }
+  for (const key of ["token", "user", "pass", "credsFile"] as const) {
+    const v = readString(
+      f,
+      key,
+      path,
+      { fallback: undefined, nonEmpty: true },
+      issues,
+    );
+    if (v !== undefined) nats[key] = v;
+  }
+  if (nats.user !== undefined && nats.pass === undefined) {
+    issues.push({ path: join(path, "pass"), message: "required with user" });
+  }
+  if (nats.pass !== undefined && nats.user === undefined) {
+    issues.push({ path: join(path, "user"), message: "required with pass" });
+  }
+  if (nats.token !== undefined && nats.user !== undefined) {
+    issues.push({
+      path: join(path, "token"),
+      message: "cannot be combined with user",
+    });
+  }
+  return nats;
+}
+
+function parseServers(
+  f: Fields,
+  path: string,
+  issues: ConfigIssue[],
+): string[] {
+  const raw = typeof f.servers === "string"
+    ? f.servers.split(",").map((s) => s.trim())
+    : f.servers;
+  const list = readArray({ servers: raw }, "servers", path, issues);
+  if (list === undefined) return [...D.nats.servers];
+  const servers: string[] = [];
+  list.forEach((s, i) => {
+    if (typeof s !== "string" || s === "" || /\s/.test(s)) {
+      issues.push({
+        path: join(join(path, "servers"), i),
+        message: "must be a server URL",
+      });
+    } else servers.push(s);
+  });
+  if (list.length === 0) {
+    issues.push({ path: join(path, "servers"), message: "must not be empty" });
+  }
+  return servers;
+}
+
+/** `limits`: protocol limits and the offline queue bound. */
+export function parseLimits(
+  value: unknown,
+  path: string,
+  issues: ConfigIssue[],
+): LimitsConfig {
+  const ranges: Record<keyof LimitsConfig, [number, number]> = {
+    maxPacketSize: [16, 268_435_455],
+    receiveMaximum: [1, 65535],
+    maxInflight: [1, 65535],
+    topicAliasMaximum: [0, 65535],
+    maxKeepAlive: [0, 65535],
+    connectTimeout: [1, 3600],
+    maxWriteBuffer: [0, MAX],
+    maxQueuedMessages: [0, MAX],
+    maxQueuedBytes: [0, MAX],
+  };
+  const f = readObject(value, path, Object.keys(ranges), issues);
+  const limits = { ...D.limits };
+  for (const key of Object.keys(ranges) as (keyof LimitsConfig)[]) {
+    const [min, max] = ranges[key];
+    limits[key] = readInt(
+      f,
+      key,
+      path,
+      { min, max, fallback: D.limits[key] },
+      issues,
+    );
+  }
+  return limits;
+}
+
+/** `auth`: anonymous access and the password users (unique names). */
+export function parseAuth(
+  value: unknown,
+  path: string,
+  issues: ConfigIssue[],
+): AuthConfig {
+  const f = readObject(value, path, ["allowAnonymous", "users"], issues);
+  const list = readArray(f, "users", path, issues) ?? [];
+  const users: UserConfig[] = [];
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    const userPath = join(join(path, "users"), i);
+    const u = readObject(item, userPath, ["username", "password"], issues);
+    const username = readString(u, "username", userPath, {
+      fallback: undefined,
+      nonEmpty: true,
+    }, issues);
+    const password = readString(u, "password", userPath, {
+      fallback: undefined,
+    }, issues);
+    if (u.username === undefined) {
+      issues.push({ path: join(userPath, "username"), message: "required" });
+    }
+    if (u.password === undefined) {
+      issues.push({ path: join(userPath, "password"), message: "required" });
+    }
+    if (username !== undefined && seen.has(username)) {
+      issues.push({
+        path: join(userPath, "username"),
+        message: `duplicate user "${username}"`,
+      });
+    }
+    if (username !== undefined) seen.add(username);
+    if (username !== undefined && password !== undefined) {
+      users.push({ username, password });
+    }
+  });
+  return {
+    allowAnonymous: readBool(
+      f,
+      "allowAnonymous",
+      path,
+      D.auth.allowAnonymous,
+      issues,
+    ),
+    users,
+  };
+}
+
+/** `log`: level and format. */
+export function parseLog(
+  value: unknown,
+  path: string,
+  issues: ConfigIssue[],
+): LogConfig {
+  const f = readObject(value, path, ["level", "format"], issues);
+  return {
+    level: readEnum(
+      f,
+      "level",
+      path,
+      ["debug", "info", "warn", "error"],
+      D.log.level,
+      issues,
+    ),
+    format: readEnum(
+      f,
+      "format",
+      path,
+      ["json", "pretty"],
+      D.log.format,
+      issues,
+    ),
+  };
+}
+
+/** `metrics`: `false`/`"off"`/`null` (off), `true`/`"on"` (defaults), or `{ host, port }`. */
+export function parseMetrics(
+  value: unknown,
+  path: string,
+  issues: ConfigIssue[],
+): MetricsConfig {
+  if (value === undefined) return D.metrics;
+  if (
+    value === false || value === null || value === "off" || value === "false"
+  ) return false;
+  if (value === true || value === "on" || value === "true") {
+    return { ...METRICS_DEFAULTS };
+  }
+  if (typeof value !== "object") {
+    issues.push({ path, message: "must be false, true or { host, port }" });
+    return false;
+  }
+  const f = readObject(value, path, ["host", "port"], issues);
+  return {
+    host: readString(f, "host", path, {
+      fallback: METRICS_DEFAULTS.host,
+      nonEmpty: true,
+    }, issues),
+    port: readInt(f, "port", path, {
+      min: 0,
+      max: 65535,
+      fallback: METRICS_DEFAULTS.port,
+    }, issues),
+  };
+}
