@@ -8,7 +8,7 @@
 
 import { checkFixedHeader, decodeBody } from "./decode_packet.ts";
 import { MqttError } from "./errors.ts";
-import { type ByteReader, malformed } from "./primitives.ts";
+import { type ByteReader, createStringCache, malformed } from "./primitives.ts";
 import { ReasonCode } from "./reason_codes.ts";
 import type { Packet, ProtocolVersion } from "./types.ts";
 import { PacketType } from "./types.ts";
@@ -29,6 +29,13 @@ export interface PacketDecoderOptions {
    * peer is a server (a client decoding CONNACK). Defaults to 4.
    */
   version?: ProtocolVersion;
+  /**
+   * Copy each chunk (once, not per packet) before decoding, so payloads never
+   * alias the producer's buffer. Pass false when the producer never reuses a
+   * chunk after handing it over (socket streams of Deno, Bun and Node don't).
+   * Default true.
+   */
+  copyChunks?: boolean;
 }
 
 /** A stateful framer + decoder for one connection. */
@@ -40,7 +47,10 @@ export interface PacketDecoder {
   /**
    * Decodes every packet `chunk` completes, in order. Throws MqttError on
    * bad input; the decoder then rethrows that error on every later call.
-   * Payloads are copies, so `chunk` may be reused once this returns.
+   * With `copyChunks` (the default) `chunk` may be reused once this
+   * returns. PUBLISH payloads are views that may share one ArrayBuffer with
+   * the other packets of the chunk: `slice()` a payload kept for long (a
+   * retained message, a queued message) so it does not pin the whole chunk.
    */
   push(chunk: Uint8Array): Packet[];
 }
@@ -66,7 +76,13 @@ export function createPacketDecoder(
   let learnt: ProtocolVersion | undefined;
   let version: ProtocolVersion = options.version ?? 4;
   let failed: unknown;
-  const reader: ByteReader = { buf: new Uint8Array(0), pos: 0, end: 0 };
+  const copyChunks = options.copyChunks ?? true;
+  const reader: ByteReader = {
+    buf: new Uint8Array(0),
+    pos: 0,
+    end: 0,
+    topics: createStringCache(),
+  };
   // The incomplete packet: header bytes then body, grown only as bytes come.
   let partial = new Uint8Array(SMALL_BUFFER);
   let partialLen = 0;
@@ -143,7 +159,11 @@ export function createPacketDecoder(
     decodeAt(partial, 0, out);
     partialLen = 0;
     partialTotal = 0;
-    if (partial.length > SMALL_BUFFER) partial = new Uint8Array(SMALL_BUFFER);
+    // A PUBLISH payload is a view of `partial`: hand the buffer over.
+    if (
+      partial.length > SMALL_BUFFER ||
+      out[out.length - 1].type === PacketType.PUBLISH
+    ) partial = new Uint8Array(SMALL_BUFFER);
     return pos;
   }
 
@@ -152,19 +172,28 @@ export function createPacketDecoder(
     const out: Packet[] = [];
     try {
       let pos = partialLen > 0 ? continuePartial(chunk, out) : 0;
-      const end = chunk.length;
+      let buf = chunk;
+      let end = chunk.length;
+      let copied = !copyChunks;
       while (pos < end) {
-        if (!readHeader(chunk, pos, end)) {
-          append(chunk, pos, end - pos);
+        if (!readHeader(buf, pos, end)) {
+          append(buf, pos, end - pos);
           break;
         }
         const total = headerLen + remaining;
         if (pos + total > end) {
           partialTotal = total;
-          append(chunk, pos, end - pos);
+          append(buf, pos, end - pos);
           break;
         }
-        decodeAt(chunk, pos, out);
+        if (!copied) {
+          // One copy per chunk, so payload views never alias `chunk`.
+          buf = chunk.slice(pos);
+          end = buf.length;
+          pos = 0;
+          copied = true;
+        }
+        decodeAt(buf, pos, out);
         pos += total;
       }
     } catch (err) {

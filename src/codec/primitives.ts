@@ -15,6 +15,29 @@ export interface ByteReader {
   buf: Uint8Array;
   pos: number;
   end: number;
+  /** Per-connection cache of recent topic strings (see {@link readTopic}). */
+  topics?: StringCache;
+}
+
+/**
+ * A small direct-mapped cache from UTF-8 bytes to decoded strings: a broker
+ * sees the same topics over and over, and decoding a string costs more than
+ * hashing and comparing its bytes.
+ */
+export interface StringCache {
+  readonly keys: (Uint8Array | undefined)[];
+  readonly values: string[];
+}
+
+const CACHE_SLOTS = 256;
+const CACHE_MAX_BYTES = 128;
+
+/** Creates an empty {@link StringCache}. */
+export function createStringCache(): StringCache {
+  return {
+    keys: new Array(CACHE_SLOTS).fill(undefined),
+    values: new Array(CACHE_SLOTS).fill(""),
+  };
 }
 
 /** A growable output buffer; encoders write at `pos` and advance it. */
@@ -153,6 +176,37 @@ export function readString(r: ByteReader, what: string, field: string): string {
   if (end > r.end) overrun(what, field);
   r.pos = end;
   return decodeUtf8(r.buf, start, end, what, field);
+}
+
+/**
+ * Reads a length-prefixed UTF-8 string through `r.topics` when present;
+ * validation is the same as {@link readString} (a cached entry was valid).
+ */
+export function readTopic(r: ByteReader, what: string, field: string): string {
+  const cache = r.topics;
+  if (cache === undefined) return readString(r, what, field);
+  const p = r.pos;
+  if (p + 2 > r.end) overrun(what, field);
+  const buf = r.buf;
+  const len = (buf[p] << 8) | buf[p + 1];
+  const start = p + 2;
+  const end = start + len;
+  if (end > r.end) overrun(what, field);
+  r.pos = end;
+  if (len > CACHE_MAX_BYTES) return decodeUtf8(buf, start, end, what, field);
+  let h = len;
+  for (let i = start; i < end; i++) h = (h * 31 + buf[i]) | 0;
+  const slot = (h ^ (h >>> 8) ^ (h >>> 16)) & (CACHE_SLOTS - 1);
+  const key = cache.keys[slot];
+  if (key !== undefined && key.length === len) {
+    let i = 0;
+    while (i < len && key[i] === buf[start + i]) i++;
+    if (i === len) return cache.values[slot];
+  }
+  const text = decodeUtf8(buf, start, end, what, field);
+  cache.keys[slot] = buf.slice(start, end);
+  cache.values[slot] = text;
+  return text;
 }
 
 /** Reads length-prefixed Binary Data (§1.5.6) as a copy. */

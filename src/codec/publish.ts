@@ -16,7 +16,7 @@ import {
   endPacket,
   malformed,
   protocolError,
-  readString,
+  readTopic,
   utf8Length,
   writeBytes,
   writeFixedHeader,
@@ -30,8 +30,9 @@ import { PacketType } from "./types.ts";
 const WHAT = "PUBLISH";
 
 /**
- * Decodes a PUBLISH body given the fixed-header flags. The payload is a copy,
- * so the packet may outlive the network chunk.
+ * Decodes a PUBLISH body given the fixed-header flags. The payload is a view
+ * of `r.buf` (no copy here): callers own `r.buf` and must not reuse it.
+ * {@link createPacketDecoder} hands in buffers of its own.
  *
  * @example
  * ```ts
@@ -50,7 +51,7 @@ export function decodePublish(
   if (qos === 3) malformed(WHAT, "QoS is 3 [MQTT-3.3.1-4]");
   const dup = (flags & 0x08) !== 0;
   if (dup && qos === 0) malformed(WHAT, "DUP set on QoS 0 [MQTT-3.3.1-2]");
-  const topic = readString(r, WHAT, "topic name");
+  const topic = readTopic(r, WHAT, "topic name");
   let packetId: number | undefined;
   if (qos > 0) {
     const p = r.pos;
@@ -67,7 +68,7 @@ export function decodePublish(
   if (version === 5 && topic === "" && properties?.topicAlias === undefined) {
     protocolError(WHAT, "empty topic name without Topic Alias [MQTT-3.3.2-1]");
   }
-  const payload = r.buf.slice(r.pos, r.end);
+  const payload = r.buf.subarray(r.pos, r.end);
   r.pos = r.end;
   return {
     type: PacketType.PUBLISH,
