@@ -19,6 +19,8 @@ export function isLogLevel(value: string): value is LogLevel {
 /** Options of `createJsonLogger`. */
 export interface JsonLoggerOptions {
   level: LogLevel;
+  /** `pretty`: `time LEVEL msg key=value…` for terminals (default `json`). */
+  format?: "json" | "pretty";
   /** Receives each line, newline included. */
   write(line: string): void;
   now?: () => number;

@@ -33,3 +33,17 @@ test("isLogLevel() accepts the four levels only", () => {
   assert.ok(isLogLevel("debug") && isLogLevel("error"));
   assert.ok(!isLogLevel("trace") && !isLogLevel("toString"));
 });
+
+test("createJsonLogger() pretty format is one readable line", () => {
+  const lines: string[] = [];
+  const logger = createJsonLogger({
+    level: "debug",
+    format: "pretty",
+    write: (l) => lines.push(l),
+    now: () => 0,
+  });
+  logger.warn("listening", { host: "::", port: 1883 });
+  assert.deepEqual(lines, [
+    "1970-01-01T00:00:00.000Z WARN  listening host=:: port=1883\n",
+  ]);
+});
