@@ -32,12 +32,16 @@ export function createJsonLogger(options: JsonLoggerOptions): Logger {
   const now = options.now ?? Date.now;
   const emit = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (LogLevel[level] < threshold) return;
-    const record = {
-      time: new Date(now()).toISOString(),
-      level,
-      msg,
-      ...fields,
-    };
+    const time = new Date(now()).toISOString();
+    if (options.format === "pretty") {
+      const rest = Object.entries(fields ?? {}).map(([k, v]) =>
+        `${k}=${typeof v === "string" ? v : JSON.stringify(v, replacer)}`
+      );
+      const head = [time, level.toUpperCase().padEnd(5), msg];
+      options.write([...head, ...rest].join(" ") + "\n");
+      return;
+    }
+    const record = { time, level, msg, ...fields };
     options.write(JSON.stringify(record, replacer) + "\n");
   };
   return {
