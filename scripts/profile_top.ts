@@ -1,0 +1,78 @@
+/**
+ * Summarise a V8 `.cpuprofile` (from `deno run --cpu-prof` or
+ * `bun --cpu-prof`): the functions with the most self time, and the files
+ * with the most self time.
+ *
+ *   deno run -A scripts/profile_top.ts CPU.123.cpuprofile [--top 25]
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import process from "node:process";
+
+interface ProfileNode {
+  id: number;
+  callFrame: {
+    functionName: string;
+    url: string;
+    lineNumber: number;
+  };
+  children?: number[];
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function shortUrl(url: string): string {
+  const i = url.indexOf("/main/");
+  if (i >= 0) return url.slice(i + 6);
+  return url.replace(/^.*node_modules\//, "nm:").replace(/^ext:/, "ext:");
+}
+
+function top(map: Map<string, number>, total: number, n: number): string[] {
+  return [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map((
+    [k, v],
+  ) => `${(v / total * 100).toFixed(1).padStart(5)}%  ${k}`);
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const file = args.find((a) => !a.startsWith("--"));
+  const topN = Number(args[args.indexOf("--top") + 1]) || 25;
+  if (!file) {
+    process.stderr.write("usage: profile_top.ts FILE.cpuprofile [--top N]\n");
+    process.exit(2);
+  }
+  const prof = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  prof.samples.forEach((id, i) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
+  });
+  const fn = new Map<string, number>();
+  const files = new Map<string, number>();
+  let total = 0;
+  for (const [id, us] of selfUs) {
+    const f = byId.get(id)!.callFrame;
+    const where = f.url ? `${shortUrl(f.url)}:${f.lineNumber + 1}` : "";
+    const key = `${f.functionName || "(anonymous)"} ${where}`;
+    fn.set(key, (fn.get(key) ?? 0) + us);
+    const fk = f.url ? shortUrl(f.url) : f.functionName;
+    files.set(fk, (files.get(fk) ?? 0) + us);
+    total += us;
+  }
+  const out = [
+    `total sampled ${(total / 1e6).toFixed(2)} s`,
+    "-- self time by function --",
+    ...top(fn, total, topN),
+    "-- self time by file --",
+    ...top(files, total, 15),
+  ];
+  process.stdout.write(out.join("\n") + "\n");
+}
+
+main();
