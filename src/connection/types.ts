@@ -7,7 +7,7 @@
  */
 
 import type { Logger, Metrics } from "../observability/types.ts";
-import type { Router } from "../router/types.ts";
+import type { Router, SetTimer } from "../router/types.ts";
 import type { Authenticator } from "../auth/types.ts";
 
 /** Protocol limits announced to and enforced on clients. */
@@ -39,4 +39,6 @@ export interface ConnectionOptions {
   signal: AbortSignal;
   /** Injected clock (ms since epoch), for keep-alive and expiry tests. */
   now?: () => number;
+  /** Injected timer for connect and keep-alive timeouts (default: the router's). */
+  setTimer?: SetTimer;
 }

@@ -1,0 +1,98 @@
+/**
+ * Ending a connection: the one way out, whoever asks (protocol error,
+ * keep-alive, takeover, shutdown, DISCONNECT, end of input).
+ *
+ * @module
+ */
+
+import { MqttError } from "../codec/errors.ts";
+import { ReasonCode } from "../codec/reason_codes.ts";
+import { PacketType } from "../codec/types.ts";
+import type { ConnectionState } from "./state.ts";
+
+/** How a connection ends. */
+export interface CloseOptions {
+  /**
+   * v5 only: send DISCONNECT with this code first (after CONNECT was
+   * read). 3.1/3.1.1 just close the network connection.
+   */
+  reasonCode?: ReasonCode;
+  reasonString?: string;
+  /** Publish the Will (everything but a normal DISCONNECT). */
+  publishWill: boolean;
+  /** The session was taken over: do not release it again. */
+  takenOver?: boolean;
+  /** Session expiry to use instead of the one in force (v5 DISCONNECT). */
+  sessionExpiry?: number;
+}
+
+/** Close with the code an error carries (MqttError), else as a failure. */
+export function closeWithError(
+  st: ConnectionState,
+  err: unknown,
+): Promise<void> {
+  const reasonCode = err instanceof MqttError
+    ? err.reasonCode
+    : ReasonCode.UnspecifiedError;
+  return closeConnection(st, { reasonCode, publishWill: true });
+}
+
+/**
+ * Close the connection once; later calls return the same `closed` promise.
+ * Sends the v5 DISCONNECT, releases the session (will, expiry), flushes and
+ * closes the transport. Never rejects.
+ */
+export function closeConnection(
+  st: ConnectionState,
+  options: CloseOptions,
+): Promise<void> {
+  const phase = st.phase;
+  if (phase.name === "closing") return st.closed;
+  st.phase = {
+    name: "closing",
+    was: phase.name === "connected" ? "connected" : "other",
+  };
+  st.cancelTimer?.();
+  st.cancelTimer = undefined;
+  if (
+    st.version === 5 && options.reasonCode !== undefined &&
+    // Before CONNACK a failure is told by CONNACK, not DISCONNECT
+    // [MQTT-3.2.2-7].
+    phase.name === "connected"
+  ) {
+    const properties = options.reasonString !== undefined
+      ? { reasonString: options.reasonString }
+      : undefined;
+    st.out.write({
+      type: PacketType.DISCONNECT,
+      reasonCode: options.reasonCode,
+      properties,
+    });
+  }
+  const release = phase.name === "connected" && !options.takenOver
+    ? phase.attachment.release({
+      expiry: options.sessionExpiry ?? phase.sessionExpiry,
+      publishWill: options.publishWill,
+    })
+    : Promise.resolve();
+  finish(st, release);
+  return st.closed;
+}
+
+async function finish(
+  st: ConnectionState,
+  release: Promise<void>,
+): Promise<void> {
+  try {
+    await st.out.flush();
+  } catch {
+    // The peer is gone; nothing more can be written.
+  }
+  st.conn.close();
+  try {
+    await release;
+  } catch (err) {
+    st.logger.error("Cannot release session", { error: String(err) });
+  }
+  st.markClosed();
+}

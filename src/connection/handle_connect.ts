@@ -1,0 +1,198 @@
+/**
+ * CONNECT: validation, authentication, session attach (with takeover) and
+ * CONNACK.
+ *
+ * @module
+ */
+
+import type { AuthResult, Credentials } from "../auth/types.ts";
+import { MqttError } from "../codec/errors.ts";
+import { ReasonCode } from "../codec/reason_codes.ts";
+import type { ConnectPacket } from "../codec/types.ts";
+import { PacketType } from "../codec/types.ts";
+import { createAckQueue } from "./ack_queue.ts";
+import { closeConnection } from "./close.ts";
+import { connackProperties, refuse } from "./connack.ts";
+import { startKeepAlive } from "./keep_alive.ts";
+import { createDeliverySink } from "./outbound.ts";
+import type { Connected, ConnectionState } from "./state.ts";
+import { createOutboundAliases } from "./topic_alias.ts";
+
+/** 3.1 allows client identifiers of 1 to 23 characters. */
+const MQTT31_MAX_CLIENT_ID = 23;
+
+/** Handle the first packet, CONNECT. */
+export async function handleConnect(
+  st: ConnectionState,
+  p: ConnectPacket,
+): Promise<void> {
+  st.version = st.out.version = p.protocolVersion;
+  let clientId = p.clientId;
+  let assignedClientId: string | undefined;
+  if (clientId === "") {
+    // 3.1 requires 1–23 characters; 3.1.1 allows empty only with clean
+    // session [MQTT-3.1.3-7] [MQTT-3.1.3-8]; v5 assigns one [MQTT-3.1.3-6].
+    if (p.protocolVersion === 3 || (p.protocolVersion === 4 && !p.clean)) {
+      return refuse(st, ReasonCode.ClientIdentifierNotValid);
+    }
+    clientId = st.router.assignClientId();
+    if (p.protocolVersion === 5) assignedClientId = clientId;
+  } else if (
+    p.protocolVersion === 3 && clientId.length > MQTT31_MAX_CLIENT_ID
+  ) {
+    return refuse(st, ReasonCode.ClientIdentifierNotValid);
+  }
+  const method = p.properties?.authenticationMethod;
+  const credentials: Credentials = {
+    clientId,
+    username: p.username,
+    password: p.password,
+    remote: st.conn.remote,
+    method,
+    data: p.properties?.authenticationData,
+  };
+  const auth = st.options.authenticator;
+  if (method !== undefined && !auth?.continue) {
+    return refuse(st, ReasonCode.BadAuthenticationMethod);
+  }
+  const result: AuthResult = auth
+    ? await authenticate(st, () => auth.authenticate(credentials))
+    : { ok: true };
+  return afterAuth(st, p, result, clientId, assignedClientId);
+}
+
+/** Run one authenticator step; a throwing authenticator refuses. */
+export async function authenticate(
+  st: ConnectionState,
+  step: () => Promise<AuthResult>,
+): Promise<AuthResult> {
+  try {
+    return await step();
+  } catch (err) {
+    st.logger.error("Authenticator failed", { error: String(err) });
+    return { ok: false, reasonCode: ReasonCode.ServerUnavailable };
+  }
+}
+
+/** Act on an authentication result during the CONNECT exchange. */
+export function afterAuth(
+  st: ConnectionState,
+  p: ConnectPacket,
+  result: AuthResult,
+  clientId: string,
+  assignedClientId: string | undefined,
+): Promise<void> {
+  if (st.phase.name === "closing") return st.closed;
+  if (result.ok === true) return accept(st, p, clientId, assignedClientId);
+  if (result.ok === false) {
+    return refuse(st, result.reasonCode, result.reason);
+  }
+  const method = p.properties?.authenticationMethod;
+  if (st.version !== 5 || method === undefined) {
+    return refuse(st, ReasonCode.BadAuthenticationMethod);
+  }
+  st.phase = {
+    name: "authenticating",
+    connect: { ...p, clientId },
+    method,
+    assignedClientId,
+  };
+  st.out.write({
+    type: PacketType.AUTH,
+    reasonCode: ReasonCode.ContinueAuthentication,
+    properties: {
+      authenticationMethod: method,
+      authenticationData: result.data,
+    },
+  });
+  return Promise.resolve();
+}
+
+async function accept(
+  st: ConnectionState,
+  p: ConnectPacket,
+  clientId: string,
+  assignedClientId: string | undefined,
+): Promise<void> {
+  const v5 = st.version === 5;
+  const sessionExpiry = v5
+    ? p.properties?.sessionExpiryInterval ?? 0
+    : p.clean
+    ? 0
+    : 0xffffffff;
+  let keepAlive = p.keepAlive;
+  let serverKeepAlive: number | undefined;
+  const max = st.limits.maxKeepAlive;
+  if (v5 && max > 0 && (keepAlive === 0 || keepAlive > max)) {
+    keepAlive = serverKeepAlive = max;
+  }
+  const window = Math.max(
+    1,
+    Math.min(p.properties?.receiveMaximum ?? 65535, st.limits.maxInflight),
+  );
+  let attachment;
+  try {
+    attachment = await st.router.attach({
+      clientId,
+      clean: p.clean,
+      expiry: sessionExpiry,
+      window,
+      sink: createDeliverySink(st),
+      will: p.will,
+      handle: {
+        takeover: () =>
+          void closeConnection(st, {
+            reasonCode: ReasonCode.SessionTakenOver,
+            publishWill: false,
+            takenOver: true,
+          }),
+      },
+    });
+  } catch (err) {
+    if (err instanceof MqttError) {
+      return closeConnection(st, { publishWill: false });
+    }
+    st.logger.error("Cannot open session", { clientId, error: String(err) });
+    return refuse(st, ReasonCode.ServerUnavailable);
+  }
+  if (st.phase.name === "closing") {
+    await attachment.release({ expiry: sessionExpiry, publishWill: false });
+    return;
+  }
+  const session = attachment.session;
+  const clientAliases = v5 ? p.properties?.topicAliasMaximum ?? 0 : 0;
+  const connected: Connected = {
+    name: "connected",
+    clientId,
+    connect: p,
+    attachment,
+    session,
+    sessionExpiry,
+    problemInfo: p.properties?.requestProblemInformation !== 0,
+    keepAlive,
+    inboundAliases: [],
+    outboundAliases: clientAliases > 0
+      ? createOutboundAliases(clientAliases)
+      : undefined,
+    clientMaxPacketSize: p.properties?.maximumPacketSize ?? 0,
+    acks: createAckQueue((packet) => st.out.write(packet)),
+    qos2Pending: new Set(),
+    inflight: 0,
+    control: Promise.resolve(),
+  };
+  st.phase = connected;
+  st.metrics.inc("jetmq_connections_accepted_total");
+  st.out.write({
+    type: PacketType.CONNACK,
+    // Always 0 after a clean start [MQTT-3.2.2-1] [MQTT-3.2.2-2].
+    sessionPresent: !p.clean && session.present,
+    reasonCode: ReasonCode.Success,
+    properties: connackProperties(st, p, {
+      clientId,
+      assignedClientId,
+      serverKeepAlive,
+    }),
+  });
+  startKeepAlive(st, keepAlive);
+  session.resume();
+}

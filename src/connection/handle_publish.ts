@@ -1,0 +1,187 @@
+/**
+ * Inbound PUBLISH: topic (and v5 alias) checks, then QoS 0 fire-and-forget,
+ * QoS 1 PUBACK once durable, QoS 2 PUBREC once recorded. Many may be in
+ * flight to the backend at once; acks leave in arrival order.
+ *
+ * @module
+ */
+
+import type { Message, MessageProperties } from "../backend/types.ts";
+import { ReasonCode } from "../codec/reason_codes.ts";
+import type { Packet, Properties, PublishPacket } from "../codec/types.ts";
+import { PacketType } from "../codec/types.ts";
+import { validateTopicName } from "../topic/mod.ts";
+import { closeConnection } from "./close.ts";
+import type { Connected, ConnectionState } from "./state.ts";
+
+/** Handle a PUBLISH; a returned promise asks the reader to wait. */
+export function handlePublish(
+  st: ConnectionState,
+  c: Connected,
+  p: PublishPacket,
+): Promise<void> | void {
+  const topic = resolveTopic(st, c, p);
+  if (topic === undefined) return;
+  if (!validateTopicName(topic)) {
+    // Wildcards or bad characters in a topic name [MQTT-3.3.2-2].
+    return fail(st, ReasonCode.TopicNameInvalid, "Invalid topic name");
+  }
+  const props = p.properties;
+  if (props?.payloadFormatIndicator === 1 && !isUtf8(st, p.payload)) {
+    // [MQTT-3.3.2-4]: the receiver may refuse a payload that is not UTF-8.
+    if (p.qos === 0) {
+      return fail(st, ReasonCode.PayloadFormatInvalid, "Payload not UTF-8");
+    }
+    return ackNow(st, c, p, ReasonCode.PayloadFormatInvalid);
+  }
+  const message: Message = {
+    topic,
+    payload: p.payload,
+    qos: p.qos,
+    retain: p.retain,
+    origin: c.clientId,
+  };
+  if (props) {
+    const mp = messageProperties(props);
+    if (mp) message.properties = mp;
+    if (props.messageExpiryInterval !== undefined) {
+      message.expiresAt = st.now() + props.messageExpiryInterval * 1000;
+    }
+  }
+  if (p.qos === 0) {
+    st.router.publish(message).catch((err) =>
+      st.logger.error("Cannot publish QoS 0", { topic, error: String(err) })
+    );
+    return;
+  }
+  return publishAcked(st, c, p, message);
+}
+
+function publishAcked(
+  st: ConnectionState,
+  c: Connected,
+  p: PublishPacket,
+  message: Message,
+): Promise<void> | void {
+  const packetId = p.packetId!;
+  const duplicate = p.qos === 2 && c.qos2Pending.has(packetId);
+  if (!duplicate) {
+    if (c.inflight >= st.limits.receiveMaximum && st.version === 5) {
+      // [MQTT-3.3.4-9] ours was announced in CONNACK.
+      return fail(st, ReasonCode.ReceiveMaximumExceeded, undefined);
+    }
+    c.inflight++;
+    if (p.qos === 2) c.qos2Pending.add(packetId);
+  }
+  const failed = (err: unknown): Packet | undefined => {
+    st.logger.error("Cannot publish", { error: String(err) });
+    if (st.version === 5) {
+      return ackPacket(st, c, p, ReasonCode.UnspecifiedError);
+    }
+    // 3.1.1 has no way to say it failed: close, the client retries.
+    closeConnection(st, { publishWill: true });
+    return undefined;
+  };
+  const work = p.qos === 1
+    ? st.router.publish(message).then(() => ackPacket(st, c, p, 0), failed)
+    : c.session.receiveQoS2(packetId, message).then(
+      () => ackPacket(st, c, p, 0),
+      failed,
+    );
+  c.acks.push(work);
+  // Bound what we hold for the backend even for clients that ignore ours.
+  if (c.acks.size >= st.limits.receiveMaximum) return c.acks.progress();
+}
+
+/** The PUBACK (QoS 1) or PUBREC (QoS 2) for `p`. */
+function ackPacket(
+  st: ConnectionState,
+  c: Connected,
+  p: PublishPacket,
+  reasonCode: ReasonCode,
+): Packet {
+  if (p.qos === 1) {
+    c.inflight--;
+  } else if (reasonCode >= 0x80 && c.qos2Pending.delete(p.packetId!)) {
+    // A failed PUBREC ends the exchange [MQTT-4.3.3].
+    c.inflight--;
+  }
+  const code = st.version === 5 && reasonCode !== 0 ? reasonCode : undefined;
+  return p.qos === 1
+    ? { type: PacketType.PUBACK, packetId: p.packetId!, reasonCode: code }
+    : { type: PacketType.PUBREC, packetId: p.packetId!, reasonCode: code };
+}
+
+function ackNow(
+  st: ConnectionState,
+  c: Connected,
+  p: PublishPacket,
+  reasonCode: ReasonCode,
+): void {
+  if (p.qos === 1) c.inflight++;
+  c.acks.push(Promise.resolve(ackPacket(st, c, p, reasonCode)));
+}
+
+/** The topic, after v5 topic aliases; undefined when closing. */
+function resolveTopic(
+  st: ConnectionState,
+  c: Connected,
+  p: PublishPacket,
+): string | undefined {
+  const alias = p.properties?.topicAlias;
+  if (alias === undefined) {
+    if (p.topic !== "") return p.topic;
+    fail(st, ReasonCode.ProtocolError, "Empty topic without alias");
+    return undefined;
+  }
+  if (alias === 0 || alias > st.limits.topicAliasMaximum) {
+    // [MQTT-3.3.2-8] [MQTT-3.3.2-9]
+    fail(st, ReasonCode.TopicAliasInvalid, "Topic alias out of range");
+    return undefined;
+  }
+  if (p.topic !== "") {
+    c.inboundAliases[alias] = p.topic;
+    return p.topic;
+  }
+  const topic = c.inboundAliases[alias];
+  if (topic === undefined) {
+    fail(st, ReasonCode.ProtocolError, "Unknown topic alias");
+  }
+  return topic;
+}
+
+function messageProperties(p: Properties): MessageProperties | undefined {
+  if (
+    p.payloadFormatIndicator === undefined && p.contentType === undefined &&
+    p.responseTopic === undefined && p.correlationData === undefined &&
+    p.userProperties === undefined
+  ) return undefined;
+  const m: MessageProperties = {};
+  if (p.payloadFormatIndicator !== undefined) {
+    m.payloadFormatIndicator = p.payloadFormatIndicator;
+  }
+  if (p.contentType !== undefined) m.contentType = p.contentType;
+  if (p.responseTopic !== undefined) m.responseTopic = p.responseTopic;
+  if (p.correlationData !== undefined) m.correlationData = p.correlationData;
+  if (p.userProperties !== undefined) m.userProperties = p.userProperties;
+  return m;
+}
+
+function isUtf8(st: ConnectionState, payload: Uint8Array): boolean {
+  st.utf8 ??= new TextDecoder("utf-8", { fatal: true });
+  try {
+    st.utf8.decode(payload);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function fail(
+  st: ConnectionState,
+  reasonCode: ReasonCode,
+  reasonString: string | undefined,
+): void {
+  st.metrics.inc("jetmq_protocol_errors_total");
+  closeConnection(st, { reasonCode, reasonString, publishWill: true });
+}

@@ -1,0 +1,79 @@
+/**
+ * SUBSCRIBE: validate each filter, store the subscriptions, SUBACK with the
+ * granted QoS (or a failure code per filter), then the retained messages.
+ *
+ * @module
+ */
+
+import type { SubscriptionEntry } from "../backend/types.ts";
+import { ReasonCode } from "../codec/reason_codes.ts";
+import type { SubscribePacket } from "../codec/types.ts";
+import { PacketType } from "../codec/types.ts";
+import { isShared, validateFilter } from "../topic/mod.ts";
+import { closeConnection } from "./close.ts";
+import type { Connected, ConnectionState } from "./state.ts";
+
+/** Queue the SUBSCRIBE behind earlier SUBSCRIBE/UNSUBSCRIBE packets. */
+export function handleSubscribe(
+  st: ConnectionState,
+  c: Connected,
+  p: SubscribePacket,
+): void {
+  c.control = c.control.then(() => subscribe(st, c, p)).catch((err) => {
+    st.logger.error("Cannot subscribe", {
+      clientId: c.clientId,
+      error: String(err),
+    });
+    closeConnection(st, {
+      reasonCode: ReasonCode.UnspecifiedError,
+      publishWill: true,
+    });
+  });
+}
+
+async function subscribe(
+  st: ConnectionState,
+  c: Connected,
+  p: SubscribePacket,
+): Promise<void> {
+  const v5 = st.version === 5;
+  const subscriptionId = p.properties?.subscriptionIdentifiers?.[0];
+  const codes: ReasonCode[] = [];
+  const entries: SubscriptionEntry[] = [];
+  for (const sub of p.subscriptions) {
+    if (!validateFilter(sub.filter)) {
+      // 3.1.1 SUBACK 0x80 per bad filter [MQTT-3.9.3-2]; v5 0x8F.
+      codes.push(
+        v5 ? ReasonCode.TopicFilterInvalid : ReasonCode.UnspecifiedError,
+      );
+      continue;
+    }
+    if (v5 && sub.noLocal && isShared(sub.filter)) {
+      // [MQTT-3.8.3-4]
+      closeConnection(st, {
+        reasonCode: ReasonCode.ProtocolError,
+        reasonString: "No Local on a shared subscription",
+        publishWill: true,
+      });
+      return;
+    }
+    codes.push(sub.qos);
+    entries.push({
+      filter: sub.filter,
+      qos: sub.qos,
+      noLocal: sub.noLocal ?? false,
+      retainAsPublished: sub.retainAsPublished ?? false,
+      retainHandling: sub.retainHandling ?? 0,
+      subscriptionId,
+    });
+  }
+  const existed = entries.length > 0 ? await c.session.subscribe(entries) : [];
+  if (st.phase !== c) return;
+  // Granted QoS is what was asked: we support all three [MQTT-3.9.3-1].
+  st.out.write({
+    type: PacketType.SUBACK,
+    packetId: p.packetId,
+    reasonCodes: codes,
+  });
+  await st.router.sendRetained(c.session, entries, existed);
+}

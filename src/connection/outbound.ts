@@ -1,0 +1,100 @@
+/**
+ * Deliveries from the backend, encoded as PUBLISH (or PUBREL) to the client.
+ * Called synchronously by the backend, in order.
+ *
+ * @module
+ */
+
+import type { Delivery, DeliverySink } from "../backend/types.ts";
+import { encodePacket } from "../codec/mod.ts";
+import type { Properties, PublishPacket } from "../codec/types.ts";
+import { PacketType } from "../codec/types.ts";
+import type { Connected, ConnectionState } from "./state.ts";
+
+/** The sink handed to `Backend.openSession` for this connection. */
+export function createDeliverySink(st: ConnectionState): DeliverySink {
+  return {
+    deliver(deliveries) {
+      const phase = st.phase;
+      // After close, QoS ≥ 1 stays with the backend for redelivery.
+      if (phase.name !== "connected") return;
+      for (let i = 0; i < deliveries.length; i++) {
+        const d = deliveries[i];
+        if (d.kind === "pubrel") {
+          st.out.write({ type: PacketType.PUBREL, packetId: d.packetId });
+        } else {
+          deliverPublish(st, phase, d);
+        }
+      }
+    },
+  };
+}
+
+type PublishDelivery = Extract<Delivery, { kind: "publish" }>;
+
+function drop(
+  st: ConnectionState,
+  c: Connected,
+  d: PublishDelivery,
+  metric: string,
+): void {
+  st.metrics.inc(metric);
+  // Behave as if sent, so the window moves on [MQTT-3.1.2-25].
+  if (d.packetId !== undefined) {
+    c.session.ack(d.packetId).catch((err) =>
+      st.logger.error("Cannot ack dropped delivery", { error: String(err) })
+    );
+  }
+}
+
+function deliverPublish(
+  st: ConnectionState,
+  c: Connected,
+  d: PublishDelivery,
+): void {
+  if (d.qos === 0 && st.out.buffered > st.limits.maxWriteBuffer) {
+    return drop(st, c, d, "jetmq_qos0_dropped_slow_reader_total");
+  }
+  const m = d.message;
+  let expiry: number | undefined;
+  if (m.expiresAt !== undefined) {
+    const remaining = m.expiresAt - st.now();
+    if (remaining <= 0) return drop(st, c, d, "jetmq_messages_expired_total");
+    expiry = Math.ceil(remaining / 1000);
+  }
+  const packet: PublishPacket = {
+    type: PacketType.PUBLISH,
+    topic: m.topic,
+    payload: m.payload,
+    qos: d.qos,
+    retain: d.retain,
+    dup: d.dup,
+    packetId: d.packetId,
+  };
+  if (st.version === 5) {
+    if (m.properties || expiry !== undefined || d.subscriptionIds) {
+      const p: Properties = { ...m.properties };
+      // The remaining lifetime is what the receiver sees [MQTT-3.3.2-6].
+      if (expiry !== undefined) p.messageExpiryInterval = expiry;
+      if (d.subscriptionIds) p.subscriptionIdentifiers = d.subscriptionIds;
+      packet.properties = p;
+    }
+    if (
+      c.clientMaxPacketSize > 0 &&
+      encodePacket(packet, 5).byteLength > c.clientMaxPacketSize
+    ) {
+      return drop(st, c, d, "jetmq_messages_too_large_for_client_total");
+    }
+    if (c.outboundAliases) applyAlias(c, packet);
+  }
+  st.out.write(packet);
+}
+
+/** Use a topic alias the client allowed [MQTT-3.3.2-11]. */
+function applyAlias(c: Connected, packet: PublishPacket): void {
+  const found = c.outboundAliases!.lookup(packet.topic);
+  if (!found) return;
+  const p = packet.properties ?? (packet.properties = {});
+  p.topicAlias = found.alias;
+  if (found.known) packet.topic = "";
+}

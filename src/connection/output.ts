@@ -1,0 +1,72 @@
+/**
+ * The connection's packet output: the codec's writer, made safe to call
+ * from anywhere (backend sink, timers) once the peer is gone.
+ *
+ * @module
+ */
+
+import { createPacketWriter, type PacketWriter } from "../codec/mod.ts";
+import type { Packet, ProtocolVersion } from "../codec/types.ts";
+import type { Conn } from "../transport/types.ts";
+
+/** What handlers write to. */
+export interface PacketOutput {
+  /** Encode and queue one packet (flushed once per tick). */
+  write(packet: Packet): void;
+  /** Bytes encoded and not yet taken by the transport. */
+  readonly buffered: number;
+  /** Resolves once everything queued was taken; rejects if the peer is gone. */
+  flush(): Promise<void>;
+  /** Resolves once `buffered` is at most the high-water mark (or failed). */
+  ready(): Promise<void>;
+  /** Encoding version; set from CONNECT. */
+  version: ProtocolVersion;
+}
+
+/**
+ * Wraps `conn.writable` in the codec's double-buffered writer. A failed
+ * transport write calls `onError` once; later writes are dropped.
+ */
+export function createOutput(
+  conn: Conn,
+  highWaterMark: number,
+  onError: (err: unknown) => void,
+): PacketOutput {
+  const writer: PacketWriter = createPacketWriter(conn.writable.getWriter(), {
+    highWaterMark,
+  });
+  let failed = false;
+  const failOnce = (err: unknown): void => {
+    if (failed) return;
+    failed = true;
+    onError(err);
+  };
+  return {
+    write(packet) {
+      if (failed) return;
+      try {
+        writer.write(packet);
+      } catch (err) {
+        if (err instanceof TypeError || err instanceof RangeError) throw err;
+        failOnce(err);
+      }
+    },
+    get buffered() {
+      return writer.buffered;
+    },
+    flush() {
+      if (failed) return Promise.resolve();
+      return writer.flush().catch(failOnce);
+    },
+    ready() {
+      if (failed) return Promise.resolve();
+      return writer.ready.catch(failOnce);
+    },
+    get version() {
+      return writer.version;
+    },
+    set version(v) {
+      writer.version = v;
+    },
+  };
+}

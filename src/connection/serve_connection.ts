@@ -1,0 +1,145 @@
+/**
+ * `serveConnection`: one connection from its first byte to its close.
+ *
+ * @module
+ */
+
+import {
+  MqttError,
+  PacketDecoderStream,
+  UnsupportedProtocolVersionError,
+} from "../codec/mod.ts";
+import { ReasonCode } from "../codec/reason_codes.ts";
+import { type Packet, PacketType } from "../codec/types.ts";
+import type { Conn } from "../transport/types.ts";
+import { closeConnection, closeWithError } from "./close.ts";
+import { dispatch } from "./dispatch.ts";
+import { startConnectTimer } from "./keep_alive.ts";
+import { createOutput } from "./output.ts";
+import type { ConnectionState } from "./state.ts";
+import type { ConnectionOptions } from "./types.ts";
+
+/**
+ * Serve one MQTT connection: CONNECT handshake, packets until DISCONNECT,
+ * error, keep-alive expiry, takeover or `options.signal`, then close. Never
+ * rejects for client misbehaviour: it logs and closes.
+ *
+ * @example
+ * ```ts ignore
+ * for await (const conn of listener) {
+ *   serveConnection(conn, { router, limits, logger, metrics, signal });
+ * }
+ * ```
+ */
+export async function serveConnection(
+  conn: Conn,
+  options: ConnectionOptions,
+): Promise<void> {
+  const st = createState(conn, options);
+  const onAbort = (): void => {
+    const reason = options.signal.reason;
+    closeConnection(st, {
+      reasonCode: reason instanceof MqttError
+        ? reason.reasonCode
+        : ReasonCode.ServerShuttingDown,
+      publishWill: true,
+    });
+  };
+  if (options.signal.aborted) onAbort();
+  else options.signal.addEventListener("abort", onAbort, { once: true });
+  startConnectTimer(st);
+  const decoder = new PacketDecoderStream({
+    maxPacketSize: options.limits.maxPacketSize,
+  });
+  const reader = conn.readable.pipeThrough(decoder).getReader();
+  // Closing ends reading, whoever closes.
+  st.closed.then(() => reader.cancel().catch(() => {/* already ended */}));
+  try {
+    await readLoop(st, reader);
+    await closeConnection(st, { publishWill: true });
+  } catch (err) {
+    await onReadError(st, err);
+  } finally {
+    options.signal.removeEventListener("abort", onAbort);
+    reader.releaseLock();
+  }
+  await st.closed;
+}
+
+async function readLoop(
+  st: ConnectionState,
+  reader: ReadableStreamDefaultReader<Packet[]>,
+): Promise<void> {
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done || st.phase.name === "closing") return;
+    st.lastActivity = st.now();
+    for (let i = 0; i < value.length; i++) {
+      const wait = dispatch(st, value[i]);
+      if (wait) await wait;
+      if (isClosing(st)) return;
+    }
+    if (st.out.buffered > st.limits.maxWriteBuffer) await st.out.ready();
+  }
+}
+
+/** Read through a call so TypeScript does not keep a stale narrowing. */
+function isClosing(st: ConnectionState): boolean {
+  return st.phase.name === "closing";
+}
+
+function onReadError(st: ConnectionState, err: unknown): Promise<void> {
+  if (st.phase.name === "closing") return st.closed;
+  if (err instanceof UnsupportedProtocolVersionError) {
+    // [MQTT-3.1.2-2]: CONNACK 0x01 in 3.1.1 form, then close; a client
+    // that sent level 5 reads the v5 form, 0x84.
+    st.version = st.out.version = err.protocolLevel === 5 ? 5 : 4;
+    st.out.write({
+      type: PacketType.CONNACK,
+      sessionPresent: false,
+      reasonCode: ReasonCode.UnsupportedProtocolVersion,
+    });
+    return closeConnection(st, { publishWill: false });
+  }
+  if (err instanceof MqttError) {
+    st.metrics.inc("jetmq_protocol_errors_total");
+    st.logger.debug("Closing on bad input", {
+      reasonCode: err.reasonCode,
+      error: err.message,
+    });
+    return closeWithError(st, err);
+  }
+  // The network went away: abnormal close, the will goes out.
+  return closeConnection(st, { publishWill: true });
+}
+
+function createState(
+  conn: Conn,
+  options: ConnectionOptions,
+): ConnectionState {
+  const router = options.router;
+  const now = options.now ?? router.now;
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+  const st: ConnectionState = {
+    conn,
+    options,
+    router,
+    limits: options.limits,
+    logger: options.logger,
+    metrics: options.metrics,
+    now,
+    setTimer: options.setTimer ?? router.setTimer,
+    out: createOutput(conn, options.limits.maxWriteBuffer, (err) => {
+      st.logger.debug("Write failed", { error: String(err) });
+      closeConnection(st, { publishWill: true });
+    }),
+    phase: { name: "awaiting-connect" },
+    version: 4,
+    lastActivity: now(),
+    cancelTimer: undefined,
+    closed,
+    markClosed,
+  };
+  return st;
+}

@@ -1,0 +1,136 @@
+/**
+ * `createRouter`: sessions and takeover on this instance, wills, and the
+ * way from connections to the backend.
+ *
+ * @module
+ */
+
+import type { Message } from "../backend/types.ts";
+import type { Will } from "../codec/types.ts";
+import { MqttError } from "../codec/errors.ts";
+import { ReasonCode } from "../codec/reason_codes.ts";
+import type {
+  Attachment,
+  AttachOptions,
+  ConnectionHandle,
+  Router,
+  RouterOptions,
+  SetTimer,
+} from "./types.ts";
+import { sendRetained } from "./retained.ts";
+import { createWillScheduler } from "./wills.ts";
+
+/** The default timer: `setTimeout`. */
+export const defaultSetTimer: SetTimer = (callback, ms) => {
+  const id = setTimeout(callback, ms);
+  return () => clearTimeout(id);
+};
+
+interface Live {
+  readonly clientId: string;
+  readonly handle: ConnectionHandle;
+  readonly will?: Will;
+  /** Expiry requested at CONNECT; used if the session is taken over. */
+  readonly expiry: number;
+  released: boolean;
+}
+
+/**
+ * Builds the router over `options.backend`.
+ *
+ * @example
+ * ```ts ignore
+ * const router = createRouter({ backend, logger, metrics });
+ * // … serveConnection(conn, { router, … }) per connection …
+ * await router.close();
+ * ```
+ */
+export function createRouter(options: RouterOptions): Router {
+  const { backend, logger, metrics } = options;
+  const now = options.now ?? Date.now;
+  const setTimer = options.setTimer ?? defaultSetTimer;
+  const live = new Map<string, Live>();
+  const wills = createWillScheduler({
+    publish: (m) => backend.publish(m),
+    now,
+    setTimer,
+    logger,
+    metrics,
+  });
+  const idPrefix = `jetmq-${randomHex()}-`;
+  let assigned = 0;
+
+  /** The session of `entry` ends without a normal DISCONNECT. */
+  const abnormalEnd = (entry: Live, expiry: number): void => {
+    if (entry.will) wills.schedule(entry.clientId, entry.will, expiry);
+  };
+
+  const takeover = (entry: Live): void => {
+    if (entry.released) return;
+    entry.released = true;
+    if (live.get(entry.clientId) === entry) live.delete(entry.clientId);
+    metrics.inc("jetmq_sessions_taken_over_total");
+    logger.info("Session taken over", { clientId: entry.clientId });
+    abnormalEnd(entry, entry.expiry);
+    entry.handle.takeover();
+  };
+
+  return {
+    backend,
+    now,
+    setTimer,
+    assignClientId: () => idPrefix + (++assigned).toString(36),
+    async attach(opts: AttachOptions): Promise<Attachment> {
+      const { clientId } = opts;
+      const previous = live.get(clientId);
+      if (previous) takeover(previous);
+      wills.reattach(clientId, opts.clean);
+      const entry: Live = {
+        clientId,
+        handle: opts.handle,
+        will: opts.will,
+        expiry: opts.expiry,
+        released: false,
+      };
+      live.set(clientId, entry);
+      const session = await backend.openSession({
+        clientId,
+        clean: opts.clean,
+        expiry: opts.expiry,
+        window: opts.window,
+        sink: opts.sink,
+        onTakeover: () => takeover(entry),
+      });
+      if (entry.released) {
+        // Taken over while opening: the handle is inert, the caller closes.
+        throw new MqttError(
+          ReasonCode.SessionTakenOver,
+          "Cannot attach session: taken over while opening [MQTT-3.1.4-3]",
+        );
+      }
+      return {
+        session,
+        async release({ expiry, publishWill }) {
+          if (entry.released) return;
+          entry.released = true;
+          if (live.get(clientId) === entry) live.delete(clientId);
+          if (publishWill) abnormalEnd(entry, expiry);
+          await session.detach(expiry);
+        },
+      };
+    },
+    publish: (message: Message) => backend.publish(message),
+    sendRetained: (session, entries, existed) =>
+      sendRetained(backend, session, entries, existed, now()),
+    async close() {
+      await wills.close();
+    },
+  };
+}
+
+function randomHex(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(4));
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
+}
