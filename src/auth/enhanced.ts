@@ -45,6 +45,11 @@ export interface AuthenticatorOptions extends PasswordAuthOptions {
   methods?: readonly EnhancedAuthMethod[];
 }
 
+interface Exchange {
+  method: EnhancedAuthMethod;
+  context: { credentials: Credentials; state: Record<string, unknown> };
+}
+
 function refuse(reasonCode: ReasonCode, reason: string): AuthResult {
   return { ok: false, reasonCode, reason };
 }
@@ -53,10 +58,11 @@ function refuse(reasonCode: ReasonCode, reason: string): AuthResult {
  * Creates the server's authenticator. A CONNECT without an Authentication
  * Method goes to the password check (`createPasswordAuthenticator`); one
  * naming a registered method starts that method's exchange; any other method
- * gets BadAuthenticationMethod (0x8C) [MQTT-4.12.0-1]. `continue` must be called with the
- * same `Credentials` object as `authenticate` (its `method` and `data`
- * updated): that object identifies the exchange. A different method, or no
- * exchange in progress, is a ProtocolError (0x82) (spec §4.12). Throws
+ * gets BadAuthenticationMethod (0x8C) [MQTT-4.12.0-1]. `continue` finds the
+ * exchange by the identity of `credentials.remote` (one object per `Conn`,
+ * the same in CONNECT and in every AUTH of that connection). A different
+ * method, or no exchange in progress, is a ProtocolError (0x82) (spec §4.12).
+ * A method that throws yields UnspecifiedError (0x80). Throws
  * `TypeError` for two methods with one name.
  *
  * @example
@@ -84,10 +90,9 @@ export function createAuthenticator(
     }
     methods.set(method.name, method);
   }
-  const exchanges = new WeakMap<
-    Credentials,
-    { method: EnhancedAuthMethod; context: AuthContext }
-  >();
+  // Keyed by the connection's `remote` object: one per `Conn`, the same in
+  // the Credentials of CONNECT and of every AUTH of that connection.
+  const exchanges = new WeakMap<object, Exchange>();
 
   async function step(
     credentials: Credentials,
@@ -95,19 +100,20 @@ export function createAuthenticator(
       m: EnhancedAuthMethod,
       c: AuthContext,
     ) => AuthResult | Promise<AuthResult>,
-    exchange: { method: EnhancedAuthMethod; context: AuthContext },
+    exchange: Exchange,
   ): Promise<AuthResult> {
+    exchange.context.credentials = credentials;
     let result: AuthResult;
     try {
       result = await run(exchange.method, exchange.context);
     } catch (err) {
-      exchanges.delete(credentials);
+      exchanges.delete(credentials.remote);
       const reason = `authentication method ${exchange.method.name} failed: ${
         String(err)
       }`;
       return refuse(ReasonCode.UnspecifiedError, reason);
     }
-    if (result.ok !== "continue") exchanges.delete(credentials);
+    if (result.ok !== "continue") exchanges.delete(credentials.remote);
     return result;
   }
 
@@ -123,8 +129,11 @@ export function createAuthenticator(
           `unsupported authentication method ${credentials.method}`,
         ));
       }
-      const exchange = { method, context: { credentials, state: {} } };
-      exchanges.set(credentials, exchange);
+      const exchange: Exchange = {
+        method,
+        context: { credentials, state: {} },
+      };
+      exchanges.set(credentials.remote, exchange);
       return step(
         credentials,
         (m, c) => m.start(credentials.data, c),
@@ -132,14 +141,14 @@ export function createAuthenticator(
       );
     },
     continue(credentials) {
-      const exchange = exchanges.get(credentials);
+      const exchange = exchanges.get(credentials.remote);
       if (exchange === undefined) {
         return Promise.resolve(
           refuse(ReasonCode.ProtocolError, "no authentication in progress"),
         );
       }
       if (credentials.method !== exchange.method.name) {
-        exchanges.delete(credentials);
+        exchanges.delete(credentials.remote);
         return Promise.resolve(
           refuse(ReasonCode.ProtocolError, "authentication method changed"),
         );

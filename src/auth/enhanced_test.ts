@@ -5,7 +5,6 @@ import type { Credentials } from "./types.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b?: Uint8Array) => new TextDecoder().decode(b);
-const remote = { address: "127.0.0.1", port: 50000 };
 
 /** Challenge/response: server sends "nonce", client must answer "nonce:key". */
 const challenge: EnhancedAuthMethod = {
@@ -22,39 +21,57 @@ const challenge: EnhancedAuthMethod = {
   },
 };
 
-function connect(method?: string, data?: string): Credentials {
-  return {
+/** A connection: its `remote` object is what ties its steps together. */
+function conn(): (method?: string, data?: string) => Credentials {
+  const remote = { address: "127.0.0.1", port: 50000 };
+  return (method, data) => ({
     clientId: "c1",
     remote,
     method,
     data: data === undefined ? undefined : bytes(data),
-  };
+  });
 }
+const remote = { address: "127.0.0.1", port: 1 };
+const connect = conn();
 
 test("createAuthenticator() runs an enhanced exchange to success", async () => {
   const auth = createAuthenticator({ methods: [challenge] });
-  const creds = connect("TEST-CHALLENGE", "alice");
-  const first = await auth.authenticate(creds);
+  const step = conn(); // a fresh Credentials object per packet, one remote
+  const first = await auth.authenticate(step("TEST-CHALLENGE", "alice"));
   assert.equal(first.ok, "continue");
   assert.equal(first.ok === "continue" && text(first.data), "n-alice");
-  creds.data = bytes("n-alice:key");
-  assert.deepEqual(await auth.continue!(creds), { ok: true, user: "alice" });
+  assert.deepEqual(
+    await auth.continue!(step("TEST-CHALLENGE", "n-alice:key")),
+    { ok: true, user: "alice" },
+  );
   // The exchange is over: another AUTH is a protocol error.
-  const again = await auth.continue!(creds);
+  const again = await auth.continue!(step("TEST-CHALLENGE", "n-alice:key"));
   assert.equal(again.ok === false && again.reasonCode, 0x82);
 });
 
 test("createAuthenticator() keeps exchanges of two connections apart", async () => {
   const auth = createAuthenticator({ methods: [challenge] });
-  const a = connect("TEST-CHALLENGE", "a");
-  const b = connect("TEST-CHALLENGE", "b");
-  await auth.authenticate(a);
-  await auth.authenticate(b);
-  a.data = bytes("n-b:key");
-  b.data = bytes("n-b:key");
-  const ra = await auth.continue!(a);
+  const a = conn();
+  const b = conn();
+  await auth.authenticate(a("TEST-CHALLENGE", "a"));
+  await auth.authenticate(b("TEST-CHALLENGE", "b"));
+  const ra = await auth.continue!(a("TEST-CHALLENGE", "n-b:key"));
   assert.equal(ra.ok === false && ra.reasonCode, 0x87);
-  assert.deepEqual(await auth.continue!(b), { ok: true, user: "b" });
+  assert.deepEqual(await auth.continue!(b("TEST-CHALLENGE", "n-b:key")), {
+    ok: true,
+    user: "b",
+  });
+});
+
+test("createAuthenticator() restarts the exchange on a new authenticate()", async () => {
+  const auth = createAuthenticator({ methods: [challenge] });
+  const step = conn();
+  await auth.authenticate(step("TEST-CHALLENGE", "old"));
+  await auth.authenticate(step("TEST-CHALLENGE", "new"));
+  assert.deepEqual(await auth.continue!(step("TEST-CHALLENGE", "n-new:key")), {
+    ok: true,
+    user: "new",
+  });
 });
 
 test("createAuthenticator() answers an unknown method with 0x8C [MQTT-4.12.0-1]", async () => {
@@ -68,13 +85,15 @@ test("createAuthenticator() answers an unknown method with 0x8C [MQTT-4.12.0-1]"
 
 test("createAuthenticator() refuses a changed method or a stray AUTH with 0x82", async () => {
   const auth = createAuthenticator({ methods: [challenge] });
-  const stray = await auth.continue!(connect("TEST-CHALLENGE", "x"));
+  const stray = await auth.continue!(conn()("TEST-CHALLENGE", "x"));
   assert.equal(stray.ok === false && stray.reasonCode, 0x82);
-  const creds = connect("TEST-CHALLENGE", "x");
-  await auth.authenticate(creds);
-  creds.method = "OTHER";
-  const changed = await auth.continue!(creds);
+  const step = conn();
+  await auth.authenticate(step("TEST-CHALLENGE", "x"));
+  const changed = await auth.continue!(step("OTHER", "n-x:key"));
   assert.equal(changed.ok === false && changed.reasonCode, 0x82);
+  // …and the exchange is gone.
+  const after = await auth.continue!(step("TEST-CHALLENGE", "n-x:key"));
+  assert.equal(after.ok === false && after.reasonCode, 0x82);
 });
 
 test("createAuthenticator() turns a throwing method into a refusal", async () => {
