@@ -1,0 +1,383 @@
+/**
+ * The SQLite side of the embedded backend: schema, prepared statements and
+ * group commit. Every write joins the open transaction (begun by the first
+ * write of a batch); the batch commits once per event-loop turn, or at
+ * `flush()`. `committed()` resolves when the batch holding the writes made so
+ * far has committed.
+ *
+ * @module
+ */
+
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { clearImmediate, setImmediate } from "node:timers";
+import type { Logger } from "../../observability/types.ts";
+import type { MessageRow } from "./_codec.ts";
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  client_id TEXT PRIMARY KEY,
+  expiry INTEGER NOT NULL,
+  expires_at INTEGER,
+  next_seq INTEGER NOT NULL,
+  sent_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS subscriptions (
+  client_id TEXT NOT NULL,
+  filter TEXT NOT NULL,
+  options TEXT NOT NULL,
+  PRIMARY KEY (client_id, filter)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY,
+  topic TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  qos INTEGER NOT NULL,
+  retain INTEGER NOT NULL,
+  props TEXT,
+  expires_at INTEGER,
+  origin TEXT
+);
+CREATE TABLE IF NOT EXISTS queue (
+  client_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  message_id INTEGER NOT NULL,
+  qos INTEGER NOT NULL,
+  retain INTEGER NOT NULL,
+  sub_ids TEXT,
+  state INTEGER NOT NULL,
+  PRIMARY KEY (client_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS qos2_in (
+  client_id TEXT NOT NULL,
+  packet_id INTEGER NOT NULL,
+  PRIMARY KEY (client_id, packet_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS retained (
+  topic TEXT PRIMARY KEY,
+  payload BLOB NOT NULL,
+  qos INTEGER NOT NULL,
+  props TEXT,
+  expires_at INTEGER,
+  origin TEXT
+) WITHOUT ROWID;
+`;
+
+/** State of a queued row: waiting or sent (PUBLISH), or PUBREC received. */
+export const QueueState = { Publish: 0, Pubrel: 1 } as const;
+/** A `QueueState` value. */
+export type QueueState = typeof QueueState[keyof typeof QueueState];
+
+/** One row of `sessions`. */
+export interface SessionRow {
+  client_id: string;
+  expiry: number;
+  expires_at: number | null;
+  next_seq: number;
+  sent_seq: number;
+}
+
+/** One row of `queue`. */
+export interface QueueRow {
+  client_id: string;
+  seq: number;
+  message_id: number;
+  qos: number;
+  retain: number;
+  sub_ids: string | null;
+  state: number;
+}
+
+/** Everything stored, read once at start-up. */
+export interface Snapshot {
+  sessions: SessionRow[];
+  subscriptions: { client_id: string; filter: string; options: string }[];
+  messages: (MessageRow & { id: number; retain: number })[];
+  queue: QueueRow[];
+  qos2: { client_id: string; packet_id: number }[];
+  retained: MessageRow[];
+}
+
+/** Options of `openStore`. */
+export interface StoreOptions {
+  dir: string;
+  memory?: boolean;
+  logger: Logger;
+  /** Called inside the batch just before COMMIT (last writes). */
+  beforeCommit(): void;
+  /** Called after each successful COMMIT. */
+  afterCommit(): void;
+}
+
+/** The durable store; every write method joins the open batch. */
+export interface Store {
+  putSession(row: SessionRow): void;
+  deleteSession(clientId: string): void;
+  putSubscription(clientId: string, filter: string, options: string): void;
+  deleteSubscription(clientId: string, filter: string): void;
+  putMessage(id: number, row: MessageRow, retain: boolean): void;
+  deleteMessage(id: number): void;
+  putQueued(row: QueueRow): void;
+  setQueuedState(clientId: string, seq: number, state: QueueState): void;
+  deleteQueued(clientId: string, seq: number): void;
+  putQoS2(clientId: string, packetId: number): void;
+  deleteQoS2(clientId: string, packetId: number): void;
+  putRetained(row: MessageRow): void;
+  deleteRetained(topic: string): void;
+  /** Opens a batch (so `beforeCommit` runs) without writing yet. */
+  touch(): void;
+  /** Resolves once everything written so far has committed. */
+  committed(): Promise<void>;
+  /** Commits the open batch now. */
+  flush(): void;
+  /** Removes sessions expired at `now` and orphaned messages; reads all. */
+  load(now: number): Snapshot;
+  /** Flushes and closes the database. */
+  close(): void;
+}
+
+interface Batch {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * Opens `<dir>/jetmq.db` (or an in-memory database), in WAL mode with
+ * `synchronous = NORMAL`: a commit reaches the WAL file (the OS page cache)
+ * before it returns, so a process crash loses nothing committed; see
+ * docs/adr/0004-backend-contract.md for power loss.
+ */
+export function openStore(options: StoreOptions): Store {
+  const path = options.memory ? ":memory:" : dbPath(options.dir);
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA busy_timeout = 5000");
+  migrate(db);
+  const s = prepareAll(db);
+  let inTx = false;
+  let batch: Batch | undefined;
+  let scheduled: ReturnType<typeof setImmediate> | undefined;
+
+  const begin = (): void => {
+    if (inTx) return;
+    db.exec("BEGIN");
+    inTx = true;
+    scheduled ??= setImmediate(flush);
+  };
+
+  function flush(): void {
+    if (scheduled !== undefined) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (inTx) options.beforeCommit();
+    const done = batch;
+    batch = undefined;
+    if (inTx) {
+      try {
+        db.exec("COMMIT");
+      } catch (error) {
+        options.logger.error("Cannot commit to SQLite", { error });
+        if (db.isTransaction) db.exec("ROLLBACK");
+        inTx = false;
+        done?.reject(error);
+        // Memory stays the truth for this process: go on delivering.
+        options.afterCommit();
+        return;
+      }
+      inTx = false;
+    }
+    done?.resolve();
+    options.afterCommit();
+  }
+
+  const w = (
+    stmt: StatementSync,
+    ...args: (string | number | null | Uint8Array)[]
+  ) => {
+    begin();
+    stmt.run(...args);
+  };
+
+  return {
+    putSession: (r) =>
+      w(
+        s.putSession,
+        r.client_id,
+        r.expiry,
+        r.expires_at,
+        r.next_seq,
+        r.sent_seq,
+      ),
+    deleteSession(clientId) {
+      for (const stmt of s.deleteSession) w(stmt, clientId);
+    },
+    putSubscription: (c, f, o) => w(s.putSubscription, c, f, o),
+    deleteSubscription: (c, f) => w(s.deleteSubscription, c, f),
+    putMessage: (id, r, retain) =>
+      w(
+        s.putMessage,
+        id,
+        r.topic,
+        r.payload,
+        r.qos,
+        retain ? 1 : 0,
+        r.props,
+        r.expires_at,
+        r.origin,
+      ),
+    deleteMessage: (id) => w(s.deleteMessage, id),
+    putQueued: (r) =>
+      w(
+        s.putQueued,
+        r.client_id,
+        r.seq,
+        r.message_id,
+        r.qos,
+        r.retain,
+        r.sub_ids,
+        r.state,
+      ),
+    setQueuedState: (c, seq, state) => w(s.setQueuedState, state, c, seq),
+    deleteQueued: (c, seq) => w(s.deleteQueued, c, seq),
+    putQoS2: (c, p) => w(s.putQoS2, c, p),
+    deleteQoS2: (c, p) => w(s.deleteQoS2, c, p),
+    putRetained: (r) =>
+      w(
+        s.putRetained,
+        r.topic,
+        r.payload,
+        r.qos,
+        r.props,
+        r.expires_at,
+        r.origin,
+      ),
+    deleteRetained: (topic) => w(s.deleteRetained, topic),
+    touch: begin,
+    committed() {
+      if (!inTx) return RESOLVED;
+      batch ??= newBatch();
+      return batch.promise;
+    },
+    flush,
+    load: (now) => load(db, now),
+    close() {
+      flush();
+      db.close();
+    },
+  };
+}
+
+function dbPath(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return join(dir, "jetmq.db");
+}
+
+function migrate(db: DatabaseSync): void {
+  const row = db.prepare("PRAGMA user_version").get() as {
+    user_version: number;
+  };
+  if (row.user_version > SCHEMA_VERSION) {
+    throw new RangeError(
+      `Cannot open database: schema version ${row.user_version} is newer than ${SCHEMA_VERSION}`,
+    );
+  }
+  db.exec(SCHEMA);
+  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+}
+
+function prepareAll(db: DatabaseSync) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    putSession: p(
+      `INSERT INTO sessions (client_id, expiry, expires_at, next_seq, sent_seq)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET
+       expiry = excluded.expiry, expires_at = excluded.expires_at,
+       next_seq = excluded.next_seq, sent_seq = excluded.sent_seq`,
+    ),
+    deleteSession: [
+      p("DELETE FROM sessions WHERE client_id = ?"),
+      p("DELETE FROM subscriptions WHERE client_id = ?"),
+      p("DELETE FROM queue WHERE client_id = ?"),
+      p("DELETE FROM qos2_in WHERE client_id = ?"),
+    ],
+    putSubscription: p(
+      "INSERT OR REPLACE INTO subscriptions (client_id, filter, options) VALUES (?, ?, ?)",
+    ),
+    deleteSubscription: p(
+      "DELETE FROM subscriptions WHERE client_id = ? AND filter = ?",
+    ),
+    putMessage: p(
+      `INSERT OR REPLACE INTO messages
+       (id, topic, payload, qos, retain, props, expires_at, origin)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    deleteMessage: p("DELETE FROM messages WHERE id = ?"),
+    putQueued: p(
+      `INSERT OR REPLACE INTO queue (client_id, seq, message_id, qos, retain, sub_ids, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    setQueuedState: p(
+      "UPDATE queue SET state = ? WHERE client_id = ? AND seq = ?",
+    ),
+    deleteQueued: p("DELETE FROM queue WHERE client_id = ? AND seq = ?"),
+    putQoS2: p(
+      "INSERT OR IGNORE INTO qos2_in (client_id, packet_id) VALUES (?, ?)",
+    ),
+    deleteQoS2: p("DELETE FROM qos2_in WHERE client_id = ? AND packet_id = ?"),
+    putRetained: p(
+      `INSERT OR REPLACE INTO retained (topic, payload, qos, props, expires_at, origin)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    deleteRetained: p("DELETE FROM retained WHERE topic = ?"),
+  };
+}
+
+function load(db: DatabaseSync, now: number): Snapshot {
+  db.exec("BEGIN");
+  try {
+    const expired = db.prepare(
+      "SELECT client_id FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= ?",
+    ).all(now) as { client_id: string }[];
+    for (const { client_id } of expired) {
+      for (const table of ["sessions", "subscriptions", "queue", "qos2_in"]) {
+        db.prepare(`DELETE FROM ${table} WHERE client_id = ?`).run(client_id);
+      }
+    }
+    db.exec(
+      "DELETE FROM messages WHERE id NOT IN (SELECT message_id FROM queue)",
+    );
+    db.exec(
+      "DELETE FROM retained WHERE expires_at IS NOT NULL AND expires_at <= " +
+        now,
+    );
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+  const all = <T>(sql: string) => db.prepare(sql).all() as unknown as T[];
+  return {
+    sessions: all("SELECT * FROM sessions"),
+    subscriptions: all("SELECT * FROM subscriptions"),
+    messages: all("SELECT * FROM messages"),
+    queue: all("SELECT * FROM queue ORDER BY client_id, seq"),
+    qos2: all("SELECT * FROM qos2_in"),
+    retained: all("SELECT * FROM retained"),
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * `createEmbeddedBackend`: in-process routing over the subscription trie,
+ * state in SQLite (`<dir>/jetmq.db`) through `node:sqlite`.
+ *
+ * @module
+ */
+
+import { clearInterval, setInterval } from "node:timers";
+import type { Logger, Metrics } from "../../observability/types.ts";
+import { createTrie, isShared, matches } from "../../topic/mod.ts";
+import { fanOut, type MatchedSubscription, pickOnline } from "../fanout.ts";
+import type {
+  Backend,
+  BackendStats,
+  Message,
+  OpenSessionOptions,
+  Session,
+} from "../types.ts";
+import { toRow } from "./_codec.ts";
+import { restore } from "./_restore.ts";
+import { createSessionHandle } from "./_session.ts";
+import {
+  type Attachment,
+  type Context,
+  deliverNow,
+  drop,
+  isExpired,
+  newSession,
+  persist,
+  pump,
+  queueCopy,
+  sessionRow,
+  type SessionState,
+  type StoredMessage,
+  storedOf,
+  unpersist,
+} from "./_state.ts";
+import { openStore } from "./_store.ts";
+
+/** Options of `createEmbeddedBackend`. */
+export interface EmbeddedBackendOptions {
+  /** Data directory; the database is `<dir>/jetmq.db`. */
+  dir: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Injected clock (ms since epoch). */
+  now?: () => number;
+  /** Queued QoS ≥ 1 messages per session before new ones are dropped. */
+  maxQueuedMessages?: number;
+  /** Queued payload + topic bytes per session before new ones are dropped. */
+  maxQueuedBytes?: number;
+  /** Keep everything in an in-memory database (tests). */
+  memory?: boolean;
+  /** How often expired sessions are swept, in ms (default 1000). */
+  sweepIntervalMs?: number;
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * Opens (or creates) the embedded backend in `options.dir`, restoring every
+ * stored session, queued message and retained message; sessions whose
+ * expiry passed while the process was down are removed.
+ *
+ * @example
+ * ```ts
+ * import { createEmbeddedBackend } from "./mod.ts";
+ * import { nullLogger, nullMetrics } from "../../observability/types.ts";
+ * const backend = await createEmbeddedBackend({
+ *   dir: "unused",
+ *   memory: true,
+ *   logger: nullLogger,
+ *   metrics: nullMetrics,
+ * });
+ * await backend.publish({
+ *   topic: "greeting",
+ *   payload: new TextEncoder().encode("hi"),
+ *   qos: 1,
+ *   retain: true,
+ * });
+ * (await backend.retained("#")).length; // 1
+ * await backend.close();
+ * ```
+ */
+export async function createEmbeddedBackend(
+  options: EmbeddedBackendOptions,
+): Promise<Backend> {
+  await Promise.resolve();
+  const now = options.now ?? Date.now;
+  const sessions = new Map<string, SessionState>();
+  const retained = new Map<string, Message>();
+  const shares = new Map<string, { members: number; next: number }>();
+  const ctx: Context = {
+    store: openStore({
+      dir: options.dir,
+      memory: options.memory,
+      logger: options.logger,
+      beforeCommit() {
+        for (const s of ctx.dirty) {
+          if (s.durable && sessions.get(s.clientId) === s) {
+            ctx.store.putSession(sessionRow(s));
+          }
+        }
+        ctx.dirty.clear();
+      },
+      afterCommit() {
+        for (const e of ctx.unready) e.ready = true;
+        ctx.unready = [];
+        const toPump = [...ctx.toPump];
+        ctx.toPump.clear();
+        for (const s of toPump) pump(ctx, s);
+      },
+    }),
+    logger: options.logger,
+    metrics: options.metrics,
+    now,
+    maxQueuedMessages: options.maxQueuedMessages ?? 10_000,
+    maxQueuedBytes: options.maxQueuedBytes ?? 64 * 1024 * 1024,
+    sessions,
+    trie: createTrie<MatchedSubscription, MatchedSubscription>(),
+    unready: [],
+    toPump: new Set(),
+    dirty: new Set(),
+    counters: { queued: 0, dropped: 0, nextMessageId: 1 },
+    publish,
+    unshare(key) {
+      const share = shares.get(key);
+      if (share !== undefined && --share.members <= 0) shares.delete(key);
+    },
+  };
+  const { store } = ctx;
+  restore(ctx, store.load(now()), retained, (key) => share(key).members++);
+  let closed = false;
+  const sweeper = setInterval(sweep, options.sweepIntervalMs ?? 1000);
+  sweeper.unref();
+
+  function share(key: string): { members: number; next: number } {
+    let s = shares.get(key);
+    if (s === undefined) shares.set(key, s = { members: 0, next: 0 });
+    return s;
+  }
+
+  function pick(key: string, members: readonly string[]): number {
+    const s = share(key);
+    const index = pickOnline(
+      members,
+      s.next,
+      (id) => sessions.get(id)?.attached !== undefined,
+    );
+    s.next = (index + 1) % members.length;
+    return index;
+  }
+
+  function sweep(): void {
+    const t = now();
+    for (const s of sessions.values()) if (isExpired(s, t)) drop(ctx, s);
+  }
+
+  const matched: MatchedSubscription[] = [];
+  const collect = (sub: MatchedSubscription): void => {
+    matched.push(sub);
+  };
+
+  /** Routes `message`; returns whether a durable copy was written. */
+  function route(message: Message, t: number): boolean {
+    matched.length = 0;
+    ctx.trie.match(message.topic, collect);
+    if (matched.length === 0) return false;
+    const copies = fanOut(message, matched, pick);
+    let stored: StoredMessage | undefined;
+    let wrote = false;
+    for (const copy of copies) {
+      const s = sessions.get(copy.clientId);
+      if (s === undefined) continue;
+      if (isExpired(s, t)) {
+        drop(ctx, s);
+        continue;
+      }
+      if (copy.qos === 0) {
+        deliverNow(ctx, s, {
+          kind: "publish",
+          message,
+          qos: 0,
+          dup: false,
+          retain: copy.retain,
+          ...(copy.subscriptionIds
+            ? { subscriptionIds: copy.subscriptionIds }
+            : {}),
+        });
+        continue;
+      }
+      stored ??= storedOf(message);
+      const { qos, retain, subscriptionIds } = copy;
+      if (queueCopy(ctx, s, stored, qos, retain, subscriptionIds)) {
+        wrote ||= s.durable;
+      }
+    }
+    return wrote;
+  }
+
+  /** Stores or deletes the retained copy; returns whether it wrote. */
+  function keepRetained(message: Message): boolean {
+    if (message.payload.length === 0) {
+      if (!retained.delete(message.topic)) return false;
+      store.deleteRetained(message.topic);
+      return true;
+    }
+    retained.set(message.topic, { ...message, retain: true });
+    store.putRetained(toRow(message));
+    return true;
+  }
+
+  function publish(message: Message): Promise<void> {
+    if (closed) {
+      return Promise.reject(new Error("Cannot publish: backend closed"));
+    }
+    const t = now();
+    if (message.expiresAt !== undefined && message.expiresAt <= t) {
+      options.metrics.inc("jetmq_messages_expired_total");
+      return RESOLVED;
+    }
+    let wrote = message.retain && keepRetained(message);
+    if (route(message, t)) wrote = true;
+    return wrote ? store.committed() : RESOLVED;
+  }
+
+  function openSession(o: OpenSessionOptions): Promise<Session> {
+    if (closed) {
+      return Promise.reject(new Error("Cannot open session: backend closed"));
+    }
+    let s = sessions.get(o.clientId);
+    const previous = s?.attached;
+    if (s !== undefined && previous !== undefined) s.attached = undefined;
+    if (s !== undefined && (o.clean || isExpired(s, now()))) {
+      drop(ctx, s);
+      s = undefined;
+    }
+    const present = s !== undefined;
+    if (s === undefined) {
+      s = newSession(o.clientId);
+      sessions.set(o.clientId, s);
+    }
+    s.expiry = o.expiry;
+    s.expiresAt = undefined;
+    if (o.expiry > 0 && !s.durable) persist(ctx, s);
+    else if (o.expiry === 0 && s.durable) unpersist(ctx, s);
+    else if (s.durable) store.putSession(sessionRow(s));
+    const a: Attachment = {
+      sink: o.sink,
+      window: Math.max(1, Math.min(o.window, 65535)),
+      resumed: false,
+      held: [],
+      onTakeover: o.onTakeover,
+    };
+    s.attached = a;
+    const handle = createSessionHandle(ctx, s, a, present);
+    // [MQTT-3.1.4-3]: the previous connection's handle is inert now.
+    previous?.onTakeover();
+    return store.committed().then(() => handle);
+  }
+
+  function lookup(filter: string): Promise<Message[]> {
+    if (isShared(filter)) return Promise.resolve([]);
+    const t = now();
+    const out: Message[] = [];
+    for (const [topic, message] of retained) {
+      if (!matches(filter, topic)) continue;
+      if (message.expiresAt !== undefined && message.expiresAt <= t) {
+        retained.delete(topic);
+        store.deleteRetained(topic);
+        continue;
+      }
+      out.push(message);
+    }
+    return Promise.resolve(out);
+  }
+
+  const backend: Backend = {
+    name: "embedded",
+    publish,
+    openSession,
+    retained: lookup,
+    stats(): BackendStats {
+      return {
+        sessions: sessions.size,
+        retained: retained.size,
+        queued: ctx.counters.queued,
+        dropped: ctx.counters.dropped,
+      };
+    },
+    close() {
+      if (closed) return RESOLVED;
+      closed = true;
+      clearInterval(sweeper);
+      store.close();
+      return RESOLVED;
+    },
+  };
+  return backend;
+}
