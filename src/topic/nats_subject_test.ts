@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import {
   filterToSubjects,
   isReservedSubscription,
@@ -118,4 +119,22 @@ test("isReservedSubscription() detects leading wildcards (reference §1.5)", () 
   for (const [subject, reserved] of cases) {
     assert.equal(isReservedSubscription(subject), reserved, subject);
   }
+});
+
+test("subjectToTopic(topicToSubject(t)) is t for every accepted topic", () => {
+  const char = fc.constantFrom("a", "/", ".", "*", ">", "$", "é", "😀", " ");
+  fc.assert(
+    fc.property(fc.array(char, { minLength: 1, maxLength: 12 }), (chars) => {
+      const topic = chars.join("");
+      const subject = topicToSubject(topic);
+      if (topic.includes(" ")) assert.equal(subject, undefined);
+      else {
+        assert.notEqual(subject, undefined);
+        // No empty NATS token, so the subject is a valid literal subject.
+        assert.ok(!subject!.split(".").includes(""), subject);
+        assert.equal(subjectToTopic(subject!), topic);
+      }
+    }),
+    { seed: 7, numRuns: 3000 },
+  );
 });
