@@ -96,17 +96,17 @@ export async function startServer(
   };
 
   function serve(conn: Conn): void {
-    metrics.inc("jetmq_connections_accepted_total");
+    metrics.inc("jetmq_sockets_accepted_total");
     const entry = { conn, done: Promise.resolve() };
     entry.done = options.serveConnection(conn, connectionOptions)
       .catch((err: unknown) => logConnectionError(logger, conn, err))
       .finally(() => {
         conn.close();
         live.delete(entry);
-        metrics.set("jetmq_connections", live.size);
+        metrics.set("jetmq_sockets_open", live.size);
       });
     live.add(entry);
-    metrics.set("jetmq_connections", live.size);
+    metrics.set("jetmq_sockets_open", live.size);
   }
 
   const loops = bound.map((listener, i) =>

@@ -44,8 +44,23 @@ export interface ListenOptions {
   tls?: { cert: string; key: string; ca?: string };
 }
 
+/** Options of `Runtime.serveHttp`. */
+export interface HttpServeOptions {
+  hostname: string;
+  port: number;
+  handler: (request: Request) => Response | Promise<Response>;
+}
+
+/** A running HTTP server (metrics endpoint). */
+export interface HttpServer {
+  readonly addr: { hostname: string; port: number };
+  close(): Promise<void>;
+}
+
 /** What a runtime adapter provides. */
 export interface Runtime {
   readonly name: "deno" | "bun" | "node";
   listen(options: ListenOptions): Promise<Listener>;
+  /** Serve plain HTTP with a web-standard handler (added for metrics). */
+  serveHttp?(options: HttpServeOptions): Promise<HttpServer>;
 }

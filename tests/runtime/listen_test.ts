@@ -131,3 +131,24 @@ test("Listener.close() ends iteration", async () => {
   listener.close();
   assert.equal((await next).done, true);
 });
+
+test("Conn.readable cancel leaves the writable usable", async () => {
+  const runtime = await currentRuntime();
+  const listener = await runtime.listen({ hostname: "127.0.0.1", port: 0 });
+  const socket = net.connect(listener.addr.port, "127.0.0.1");
+  try {
+    const { value: conn } = await listener[Symbol.asyncIterator]().next() as {
+      value: Conn;
+    };
+    const got = roundTrip(socket, Uint8Array.of(1));
+    const reader = conn.readable.getReader();
+    await reader.read();
+    await reader.cancel();
+    await conn.writable.getWriter().write(Uint8Array.of(9));
+    assert.deepEqual([...await got], [9]);
+    conn.close();
+  } finally {
+    socket.destroy();
+    listener.close();
+  }
+});

@@ -36,8 +36,20 @@ export interface BunTcpListener {
   stop(closeActiveConnections?: boolean): void;
 }
 
+/** What `Bun.serve` returns (subset). */
+export interface BunHttpServer {
+  readonly hostname: string;
+  readonly port: number;
+  stop(closeActiveConnections?: boolean): Promise<void>;
+}
+
 /** The `Bun` global (subset). */
 export interface BunApi {
+  serve(options: {
+    hostname: string;
+    port: number;
+    fetch(request: Request): Response | Promise<Response>;
+  }): BunHttpServer;
   listen<T>(options: {
     hostname: string;
     port: number;

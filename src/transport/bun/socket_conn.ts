@@ -37,6 +37,7 @@ export function createSocketConn(
   let readCtrl!: ReadableStreamDefaultController<Uint8Array>;
   let paused = false;
   let closed = false;
+  let readDone = false;
   let pending: PendingWrite | undefined;
 
   const readable = new ReadableStream<Uint8Array>({
@@ -50,7 +51,12 @@ export function createSocketConn(
       }
     },
     cancel() {
-      close();
+      // Reading stops, writing goes on (a v5 DISCONNECT after bad input).
+      readDone = true;
+      if (!paused && !closed) {
+        paused = true;
+        socket.pause();
+      }
     },
   }, { highWaterMark: READ_HIGH_WATER_MARK, size: (c) => c.byteLength });
 
@@ -77,10 +83,9 @@ export function createSocketConn(
   function close(error?: Error): void {
     if (closed) return;
     closed = true;
-    try {
+    if (!readDone) {
+      readDone = true;
       readCtrl.close();
-    } catch {
-      // Already closed or errored by the consumer.
     }
     const p = pending;
     pending = undefined;
@@ -100,7 +105,7 @@ export function createSocketConn(
       close: () => close(),
     },
     onData(data) {
-      if (closed) return;
+      if (readDone) return;
       readCtrl.enqueue(data);
       if ((readCtrl.desiredSize ?? 1) <= 0 && !paused) {
         paused = true;

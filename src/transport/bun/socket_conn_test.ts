@@ -83,3 +83,15 @@ test("createSocketConn() close rejects a pending write and ends the readable", a
   assert.equal(sc.conn.kind, "tls");
   assert.deepEqual(sc.conn.remote, { address: "127.0.0.1", port: 5000 });
 });
+
+test("createSocketConn() cancelling the readable pauses reading and keeps writing", async () => {
+  const socket = fakeSocket();
+  const sc = createSocketConn(socket, "tcp");
+  await sc.conn.readable.cancel();
+  assert.deepEqual(socket.log, ["pause"]);
+  await sc.conn.writable.getWriter().write(Uint8Array.of(1, 2));
+  assert.deepEqual(socket.sent, [1, 2]);
+  sc.onData(Uint8Array.of(3)); // ignored
+  sc.conn.close();
+  assert.deepEqual(socket.log, ["pause", "end"]);
+});

@@ -61,7 +61,7 @@ export function wrapDenoConn(conn: DenoConn, kind: "tcp" | "tls"): Conn {
   const remote = conn.remoteAddr as Deno.NetAddr;
   let closed = false;
   return {
-    readable: conn.readable,
+    readable: readableOf(conn),
     writable: conn.writable,
     remote: { address: remote.hostname, port: remote.port },
     kind,
@@ -75,4 +75,34 @@ export function wrapDenoConn(conn: DenoConn, kind: "tcp" | "tls"): Conn {
       }
     },
   };
+}
+
+/** Bytes read per `conn.read()`; each chunk is copied out at its size. */
+const READ_SIZE = 64 * 1024;
+
+/**
+ * A pull-based readable over `conn.read()`. Unlike `conn.readable`,
+ * cancelling it (as a failing `pipeThrough` does) leaves the connection
+ * open, so a v5 DISCONNECT can still be written after bad input.
+ */
+function readableOf(conn: DenoConn): ReadableStream<Uint8Array> {
+  const scratch = new Uint8Array(READ_SIZE);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let n: number | null;
+      try {
+        n = await conn.read(scratch);
+      } catch (err) {
+        // Closed under us (BadResource) or reset: the stream just ends.
+        if (
+          err instanceof Deno.errors.BadResource ||
+          err instanceof Deno.errors.ConnectionReset ||
+          err instanceof Deno.errors.Interrupted
+        ) n = null;
+        else throw err;
+      }
+      if (n === null) controller.close();
+      else controller.enqueue(scratch.slice(0, n));
+    },
+  });
 }

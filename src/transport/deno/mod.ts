@@ -6,10 +6,12 @@
 
 import type { Runtime } from "../types.ts";
 import { listenDeno } from "./listen.ts";
+import { serveHttpDeno } from "./http.ts";
 
+export { serveHttpDeno } from "./http.ts";
 export { listenDeno, wrapDenoConn } from "./listen.ts";
 
 /** The `Runtime` implementation for Deno. */
 export function createDenoRuntime(): Runtime {
-  return { name: "deno", listen: listenDeno };
+  return { name: "deno", listen: listenDeno, serveHttp: serveHttpDeno };
 }
