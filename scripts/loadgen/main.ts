@@ -76,7 +76,8 @@ async function main(): Promise<number> {
     }
     try {
       const r = await run({ ...ctx, runId: `${ctx.runId}${name}` });
-      process.stdout.write(JSON.stringify(r) + "\n");
+      const out = { ...r, scenario: name, figure: r.scenario };
+      process.stdout.write(JSON.stringify(out) + "\n");
     } catch (err) {
       failed++;
       const error = err instanceof Error ? err.message : String(err);
