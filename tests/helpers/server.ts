@@ -8,7 +8,7 @@
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,8 @@ export interface StartJetmqOptions {
   env?: Record<string, string>;
   /** How long to wait for `listening` (default 20 s). */
   timeoutMs?: number;
+  /** A config file's content, written to a temp file passed as `--config`. */
+  config?: unknown;
 }
 
 /** A listener as logged by the server. */
@@ -60,6 +62,14 @@ export interface JetmqProcess extends AsyncDisposable {
   stop(): Promise<number | null>;
   /** SIGKILL and wait for the exit. */
   kill9(): Promise<void>;
+  /**
+   * Resolves with the first JSON log record (seen so far or later) for
+   * which `match` holds; rejects after `timeoutMs` (default 4 s).
+   */
+  waitForLog(
+    match: (rec: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
 }
 
 /** Start main.ts and wait for it to listen. */
@@ -70,6 +80,13 @@ export async function startJetmq(
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "jetmq-e2e-"));
   const flags = ["--host", "127.0.0.1", "--port", "0", "--data", dataDir];
+  let configDir: string | undefined;
+  if (options.config !== undefined) {
+    configDir = mkdtempSync(join(tmpdir(), "jetmq-e2e-config-"));
+    const file = join(configDir, "config.json");
+    writeFileSync(file, JSON.stringify(options.config));
+    flags.push("--config", file);
+  }
   const argv = runtime === "deno"
     ? ["run", "-A", MAIN, ...flags, ...options.args ?? []]
     : [MAIN, ...flags, ...options.args ?? []];
@@ -114,6 +131,7 @@ export async function startJetmq(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const cleanupDir = () => {
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
   };
   try {
     await Promise.race([
@@ -166,11 +184,46 @@ export async function startJetmq(
     async kill9() {
       child.kill("SIGKILL");
       await exited;
+      if (configDir) rmSync(configDir, { recursive: true, force: true });
     },
+    waitForLog: (match, timeoutMs = 4000) =>
+      waitForLog(child, () => out, match, timeoutMs),
     async [Symbol.asyncDispose]() {
       await stop();
     },
   };
+}
+
+function waitForLog(
+  child: ChildProcess,
+  output: () => string,
+  match: (rec: Record<string, unknown>) => boolean,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
+  const find = () =>
+    output().split("\n").map(parseJson).find((rec) => rec && match(rec));
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const rec = find();
+      if (!rec) return;
+      done();
+      resolve(rec);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(
+        new Error(`No matching log line in ${timeoutMs} ms:\n${output()}`),
+      );
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      child.stdout!.off("data", onData);
+    };
+    // Our own "data" listener runs after the one appending to the output.
+    const onData = () => queueMicrotask(check);
+    child.stdout!.on("data", onData);
+    check();
+  });
 }
 
 function parseJson(line: string): Record<string, unknown> | undefined {
