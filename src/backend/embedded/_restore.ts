@@ -12,9 +12,25 @@ import {
   newSession,
   packetIdOf,
   type QueueEntry,
+  RowKind,
   type StoredMessage,
+  storedOf,
 } from "./_state.ts";
-import { QueueState, type Snapshot } from "./_store.ts";
+import { QueueState, type Snapshot, type StoredQueueRow } from "./_store.ts";
+
+/** The message held inline by a queue row. */
+function inline(row: StoredQueueRow): StoredMessage | undefined {
+  if (row.topic === null || row.payload === null) return undefined;
+  const message = fromRow({
+    topic: row.topic,
+    payload: row.payload,
+    qos: row.msg_qos ?? row.qos,
+    props: row.props,
+    expires_at: row.expires_at,
+    origin: row.origin,
+  }, row.msg_retain === 1);
+  return storedOf(message);
+}
 
 /**
  * Loads sessions, subscriptions, queues, inbound QoS 2 ids and retained
@@ -46,19 +62,14 @@ export function restore(
   const stored = new Map<number, StoredMessage>();
   for (const row of snap.messages) {
     const message = fromRow(row, row.retain === 1);
-    stored.set(row.id, {
-      id: row.id,
-      message,
-      refs: 0,
-      bytes: message.payload.length + message.topic.length,
-    });
+    stored.set(row.id, { ...storedOf(message), id: row.id });
     if (row.id >= ctx.counters.nextMessageId) {
       ctx.counters.nextMessageId = row.id + 1;
     }
   }
   for (const row of snap.queue) {
     const s = ctx.sessions.get(row.client_id);
-    const m = stored.get(row.message_id);
+    const m = row.message_id === 0 ? inline(row) : stored.get(row.message_id);
     if (s === undefined || m === undefined) continue;
     const e: QueueEntry = {
       seq: row.seq,
@@ -67,9 +78,10 @@ export function restore(
       retain: row.retain === 1,
       pubrel: row.state === QueueState.Pubrel,
       ready: true,
+      row: row.message_id === 0 ? RowKind.Inline : RowKind.Ref,
     };
     if (row.sub_ids !== null) e.subscriptionIds = JSON.parse(row.sub_ids);
-    m.refs++;
+    if (row.message_id !== 0) m.refs++;
     ctx.counters.queued++;
     if (e.pubrel || e.seq <= s.sentSeq) s.inflight.set(packetIdOf(e.seq), e);
     else {

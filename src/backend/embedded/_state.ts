@@ -24,6 +24,8 @@ export interface StoredMessage {
   message: Message;
   /** Durable queue rows referencing the row. */
   refs: number;
+  /** Durable copies queued in the open batch and not yet written. */
+  unwritten: number;
   /** Bytes counted against `maxQueuedBytes`. */
   bytes: number;
 }
@@ -39,7 +41,14 @@ export interface QueueEntry {
   pubrel: boolean;
   /** False until the batch holding it committed. */
   ready: boolean;
+  /** How its row is stored, if at all. */
+  row: RowKind;
 }
+
+/** Where a queue entry's row is: none, inline, or referencing `messages`. */
+export const RowKind = { None: 0, Inline: 1, Ref: 2 } as const;
+/** A `RowKind` value. */
+export type RowKind = typeof RowKind[keyof typeof RowKind];
 
 /** A connection's hold on a session. */
 export interface Attachment {
@@ -67,6 +76,8 @@ export interface SessionState {
   nextSeq: number;
   /** Every entry with seq ≤ sentSeq has been sent at least once. */
   sentSeq: number;
+  /** Sequence numbers whose rows are deleted when the batch commits. */
+  deletes: number[];
   attached: Attachment | undefined;
 }
 
@@ -80,8 +91,10 @@ export interface Context {
   maxQueuedBytes: number;
   sessions: Map<string, SessionState>;
   trie: Trie<MatchedSubscription, MatchedSubscription>;
-  /** Entries written in the open batch; ready once it commits. */
-  unready: QueueEntry[];
+  /** Durable entries queued in the open batch, written before COMMIT. */
+  unwritten: QueueEntry[];
+  /** The session of each of `unwritten`. */
+  unwrittenIn: SessionState[];
   /** Sessions to pump after the open batch commits. */
   toPump: Set<SessionState>;
   /** Sessions whose row (sequence counters) must be rewritten. */
@@ -112,6 +125,7 @@ export function newSession(clientId: string): SessionState {
     qos2in: new Set(),
     nextSeq: 1,
     sentSeq: 0,
+    deletes: [],
     attached: undefined,
   };
 }
@@ -122,6 +136,7 @@ export function storedOf(message: Message): StoredMessage {
     id: 0,
     message,
     refs: 0,
+    unwritten: 0,
     bytes: message.payload.length + message.topic.length,
   };
 }
@@ -143,32 +158,96 @@ export function isExpired(s: SessionState, now: number): boolean {
     s.expiresAt <= now;
 }
 
+/**
+ * Writes the row of `e`: inline when no other durable copy of its message
+ * exists or is about to be written, else as a reference to `messages`.
+ */
 function writeEntry(ctx: Context, s: SessionState, e: QueueEntry): void {
-  const stored = e.stored;
-  if (stored.refs === 0) {
-    if (stored.id === 0) stored.id = ctx.counters.nextMessageId++;
-    ctx.store.putMessage(
-      stored.id,
-      toRow(stored.message),
-      stored.message.retain,
-    );
-  }
-  stored.refs++;
-  ctx.store.putQueued({
+  const { stored } = e;
+  const { store } = ctx;
+  const row = {
     client_id: s.clientId,
     seq: e.seq,
-    message_id: stored.id,
+    message_id: 0,
     qos: e.qos,
     retain: e.retain ? 1 : 0,
     sub_ids: e.subscriptionIds ? JSON.stringify(e.subscriptionIds) : null,
     state: e.pubrel ? QueueState.Pubrel : QueueState.Publish,
-  });
+  };
+  const { message } = stored;
+  if (stored.refs === 0 && stored.unwritten <= 1) {
+    store.putQueuedInline(row, toRow(message), message.retain);
+    e.row = RowKind.Inline;
+    return;
+  }
+  if (stored.refs === 0) {
+    if (stored.id === 0) stored.id = ctx.counters.nextMessageId++;
+    store.putMessage(stored.id, toRow(message), message.retain);
+  }
+  stored.refs++;
+  row.message_id = stored.id;
+  store.putQueued(row);
+  e.row = RowKind.Ref;
 }
 
-function unref(ctx: Context, s: SessionState, e: QueueEntry): void {
+/**
+ * Writes the entries queued in the open batch (called before COMMIT), then
+ * each dirty session's deletions and row.
+ */
+export function writeBatch(ctx: Context): void {
+  const { unwritten, unwrittenIn } = ctx;
+  for (let i = 0; i < unwritten.length; i++) {
+    const e = unwritten[i];
+    const s = unwrittenIn[i];
+    if (
+      e.row === RowKind.None && s.durable && ctx.sessions.get(s.clientId) === s
+    ) writeEntry(ctx, s, e);
+    e.stored.unwritten--;
+  }
+  unwrittenIn.length = 0;
+  for (const s of ctx.dirty) {
+    if (!s.durable || ctx.sessions.get(s.clientId) !== s) continue;
+    flushDeletes(ctx, s);
+    ctx.store.putSession(sessionRow(s));
+  }
+  ctx.dirty.clear();
+}
+
+/** Deletes the rows of acknowledged entries, as ranges of sequence numbers. */
+function flushDeletes(ctx: Context, s: SessionState): void {
+  const seqs = s.deletes;
+  if (seqs.length === 0) return;
+  seqs.sort((a, b) => a - b);
+  let from = seqs[0];
+  let to = from;
+  for (let i = 1; i < seqs.length; i++) {
+    if (seqs[i] === to + 1) to++;
+    else {
+      ctx.store.deleteQueued(s.clientId, from, to);
+      from = to = seqs[i];
+    }
+  }
+  ctx.store.deleteQueued(s.clientId, from, to);
+  s.deletes = [];
+}
+
+/** The entries of the committed batch may now be delivered. */
+export function commitBatch(ctx: Context): void {
+  for (const e of ctx.unwritten) e.ready = true;
+  ctx.unwritten = [];
+  const toPump = [...ctx.toPump];
+  ctx.toPump.clear();
+  for (const s of toPump) pump(ctx, s);
+}
+
+/** Forgets an entry: its row goes at the next commit. */
+function release(ctx: Context, s: SessionState, e: QueueEntry): void {
   ctx.counters.queued--;
-  if (!s.durable) return;
-  if (--e.stored.refs === 0) ctx.store.deleteMessage(e.stored.id);
+  if (e.row === RowKind.None) return;
+  if (e.row === RowKind.Ref) unrefStored(ctx, e);
+  e.row = RowKind.None;
+  s.deletes.push(e.seq);
+  markDirty(ctx, s);
 }
 
 /**
@@ -204,16 +283,18 @@ export function queueCopy(
     retain,
     pubrel: false,
     ready: !s.durable,
+    row: RowKind.None,
   };
   if (subscriptionIds !== undefined) e.subscriptionIds = subscriptionIds;
   s.pending.push(e);
   s.pendingBytes += stored.bytes;
   ctx.counters.queued++;
   if (s.durable) {
-    writeEntry(ctx, s, e);
-    ctx.unready.push(e);
+    stored.unwritten++;
+    ctx.unwritten.push(e);
+    ctx.unwrittenIn.push(s);
     ctx.toPump.add(s);
-    ctx.dirty.add(s);
+    markDirty(ctx, s);
   } else pump(ctx, s);
   return true;
 }
@@ -254,8 +335,7 @@ export function pump(ctx: Context, s: SessionState): void {
       if (now < 0) now = ctx.now();
       if (expiresAt <= now) {
         takePending(s);
-        if (s.durable) ctx.store.deleteQueued(s.clientId, e.seq);
-        unref(ctx, s, e);
+        release(ctx, s, e);
         ctx.metrics.inc("jetmq_messages_expired_total");
         continue;
       }
@@ -311,8 +391,7 @@ export function ack(ctx: Context, s: SessionState, packetId: number): void {
   const e = s.inflight.get(packetId);
   if (e === undefined) return;
   s.inflight.delete(packetId);
-  if (s.durable) ctx.store.deleteQueued(s.clientId, e.seq);
-  unref(ctx, s, e);
+  release(ctx, s, e);
   pump(ctx, s);
 }
 
@@ -347,17 +426,25 @@ export function persist(ctx: Context, s: SessionState): void {
     ctx.store.putSubscription(s.clientId, filter, encodeOptions(sub.options));
   }
   for (const e of s.inflight.values()) writeEntry(ctx, s, e);
-  for (const e of s.pending) writeEntry(ctx, s, e);
+  for (const e of s.pending) if (e.row === RowKind.None) writeEntry(ctx, s, e);
   for (const packetId of s.qos2in) ctx.store.putQoS2(s.clientId, packetId);
 }
 
 /** Removes `s` from the store; it lives on in memory only. */
 export function unpersist(ctx: Context, s: SessionState): void {
-  for (const e of s.inflight.values()) unrefStored(ctx, e);
-  for (const e of s.pending) unrefStored(ctx, e);
+  for (const e of s.inflight.values()) forgetRow(ctx, e);
+  for (const e of s.pending) {
+    forgetRow(ctx, e);
+    e.ready = true;
+  }
   ctx.store.deleteSession(s.clientId);
   s.durable = false;
-  for (const e of s.pending) e.ready = true;
+  s.deletes = [];
+}
+
+function forgetRow(ctx: Context, e: QueueEntry): void {
+  if (e.row === RowKind.Ref) unrefStored(ctx, e);
+  e.row = RowKind.None;
 }
 
 function unrefStored(ctx: Context, e: QueueEntry): void {

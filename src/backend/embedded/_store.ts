@@ -49,6 +49,13 @@ CREATE TABLE IF NOT EXISTS queue (
   retain INTEGER NOT NULL,
   sub_ids TEXT,
   state INTEGER NOT NULL,
+  topic TEXT,
+  payload BLOB,
+  msg_qos INTEGER,
+  msg_retain INTEGER,
+  props TEXT,
+  expires_at INTEGER,
+  origin TEXT,
   PRIMARY KEY (client_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS qos2_in (
@@ -80,7 +87,11 @@ export interface SessionRow {
   sent_seq: number;
 }
 
-/** One row of `queue`. */
+/**
+ * One row of `queue`. A message held by one session only is stored inline
+ * (`message_id` 0, message columns set); one held by several is a row of
+ * `messages` that each queue row references.
+ */
 export interface QueueRow {
   client_id: string;
   seq: number;
@@ -91,12 +102,23 @@ export interface QueueRow {
   state: number;
 }
 
+/** A `queue` row as read back, inline message columns included. */
+export interface StoredQueueRow extends QueueRow {
+  topic: string | null;
+  payload: Uint8Array | null;
+  msg_qos: number | null;
+  msg_retain: number | null;
+  props: string | null;
+  expires_at: number | null;
+  origin: string | null;
+}
+
 /** Everything stored, read once at start-up. */
 export interface Snapshot {
   sessions: SessionRow[];
   subscriptions: { client_id: string; filter: string; options: string }[];
   messages: (MessageRow & { id: number; retain: number })[];
-  queue: QueueRow[];
+  queue: StoredQueueRow[];
   qos2: { client_id: string; packet_id: number }[];
   retained: MessageRow[];
 }
@@ -120,9 +142,13 @@ export interface Store {
   deleteSubscription(clientId: string, filter: string): void;
   putMessage(id: number, row: MessageRow, retain: boolean): void;
   deleteMessage(id: number): void;
+  /** A queue row referencing `messages`. */
   putQueued(row: QueueRow): void;
+  /** A queue row holding its message inline. */
+  putQueuedInline(row: QueueRow, message: MessageRow, retain: boolean): void;
   setQueuedState(clientId: string, seq: number, state: QueueState): void;
-  deleteQueued(clientId: string, seq: number): void;
+  /** Deletes the queue rows with `from ≤ seq ≤ to`. */
+  deleteQueued(clientId: string, from: number, to: number): void;
   putQoS2(clientId: string, packetId: number): void;
   deleteQoS2(clientId: string, packetId: number): void;
   putRetained(row: MessageRow): void;
@@ -253,8 +279,25 @@ export function openStore(options: StoreOptions): Store {
         r.sub_ids,
         r.state,
       ),
+    putQueuedInline: (r, m, retain) =>
+      w(
+        s.putQueuedInline,
+        r.client_id,
+        r.seq,
+        r.qos,
+        r.retain,
+        r.sub_ids,
+        r.state,
+        m.topic,
+        m.payload,
+        m.qos,
+        retain ? 1 : 0,
+        m.props,
+        m.expires_at,
+        m.origin,
+      ),
     setQueuedState: (c, seq, state) => w(s.setQueuedState, state, c, seq),
-    deleteQueued: (c, seq) => w(s.deleteQueued, c, seq),
+    deleteQueued: (c, from, to) => w(s.deleteQueued, c, from, to),
     putQoS2: (c, p) => w(s.putQoS2, c, p),
     deleteQoS2: (c, p) => w(s.deleteQoS2, c, p),
     putRetained: (r) =>
@@ -335,7 +378,14 @@ function prepareAll(db: DatabaseSync) {
     setQueuedState: p(
       "UPDATE queue SET state = ? WHERE client_id = ? AND seq = ?",
     ),
-    deleteQueued: p("DELETE FROM queue WHERE client_id = ? AND seq = ?"),
+    putQueuedInline: p(
+      `INSERT OR REPLACE INTO queue (client_id, seq, message_id, qos, retain,
+       sub_ids, state, topic, payload, msg_qos, msg_retain, props, expires_at,
+       origin) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    deleteQueued: p(
+      "DELETE FROM queue WHERE client_id = ? AND seq BETWEEN ? AND ?",
+    ),
     putQoS2: p(
       "INSERT OR IGNORE INTO qos2_in (client_id, packet_id) VALUES (?, ?)",
     ),

@@ -21,19 +21,20 @@ import { restore } from "./_restore.ts";
 import { createSessionHandle } from "./_session.ts";
 import {
   type Attachment,
+  commitBatch,
   type Context,
   deliverNow,
   drop,
   isExpired,
   newSession,
   persist,
-  pump,
   queueCopy,
   sessionRow,
   type SessionState,
   type StoredMessage,
   storedOf,
   unpersist,
+  writeBatch,
 } from "./_state.ts";
 import { openStore } from "./_store.ts";
 
@@ -95,21 +96,8 @@ export async function createEmbeddedBackend(
       dir: options.dir,
       memory: options.memory,
       logger: options.logger,
-      beforeCommit() {
-        for (const s of ctx.dirty) {
-          if (s.durable && sessions.get(s.clientId) === s) {
-            ctx.store.putSession(sessionRow(s));
-          }
-        }
-        ctx.dirty.clear();
-      },
-      afterCommit() {
-        for (const e of ctx.unready) e.ready = true;
-        ctx.unready = [];
-        const toPump = [...ctx.toPump];
-        ctx.toPump.clear();
-        for (const s of toPump) pump(ctx, s);
-      },
+      beforeCommit: () => writeBatch(ctx),
+      afterCommit: () => commitBatch(ctx),
     }),
     logger: options.logger,
     metrics: options.metrics,
@@ -118,7 +106,8 @@ export async function createEmbeddedBackend(
     maxQueuedBytes: options.maxQueuedBytes ?? 64 * 1024 * 1024,
     sessions,
     trie: createTrie<MatchedSubscription, MatchedSubscription>(),
-    unready: [],
+    unwritten: [],
+    unwrittenIn: [],
     toPump: new Set(),
     dirty: new Set(),
     counters: { queued: 0, dropped: 0, nextMessageId: 1 },
