@@ -54,6 +54,11 @@ export function closeConnection(
   };
   st.cancelTimer?.();
   st.cancelTimer = undefined;
+  st.logger.debug("Closing connection", {
+    clientId: phase.name === "connected" ? phase.clientId : undefined,
+    reasonCode: options.reasonCode,
+    reasonString: options.reasonString,
+  });
   if (
     st.version === 5 && options.reasonCode !== undefined &&
     // Before CONNACK a failure is told by CONNACK, not DISCONNECT

@@ -12,7 +12,7 @@ import type { Packet, Properties, PublishPacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
 import { validateTopicName } from "../topic/mod.ts";
 import { closeConnection } from "./close.ts";
-import type { Connected, ConnectionState } from "./state.ts";
+import { type Connected, type ConnectionState, problem } from "./state.ts";
 
 /** Handle a PUBLISH; a returned promise asks the reader to wait. */
 export function handlePublish(
@@ -32,7 +32,7 @@ export function handlePublish(
     if (p.qos === 0) {
       return fail(st, ReasonCode.PayloadFormatInvalid, "Payload not UTF-8");
     }
-    return ackNow(st, c, p, ReasonCode.PayloadFormatInvalid);
+    return ackNow(st, c, p, ReasonCode.PayloadFormatInvalid, "Not UTF-8");
   }
   const message: Message = {
     topic,
@@ -76,7 +76,7 @@ function publishAcked(
   const failed = (err: unknown): Packet | undefined => {
     st.logger.error("Cannot publish", { error: String(err) });
     if (st.version === 5) {
-      return ackPacket(st, c, p, ReasonCode.UnspecifiedError);
+      return ackPacket(st, c, p, ReasonCode.UnspecifiedError, "Cannot store");
     }
     // 3.1.1 has no way to say it failed: close, the client retries.
     closeConnection(st, { publishWill: true });
@@ -99,6 +99,7 @@ function ackPacket(
   c: Connected,
   p: PublishPacket,
   reasonCode: ReasonCode,
+  reasonString?: string,
 ): Packet {
   if (p.qos === 1) {
     c.inflight--;
@@ -107,9 +108,13 @@ function ackPacket(
     c.inflight--;
   }
   const code = st.version === 5 && reasonCode !== 0 ? reasonCode : undefined;
+  const properties = reasonString === undefined
+    ? undefined
+    : problem(st, c, reasonString);
+  const packetId = p.packetId!;
   return p.qos === 1
-    ? { type: PacketType.PUBACK, packetId: p.packetId!, reasonCode: code }
-    : { type: PacketType.PUBREC, packetId: p.packetId!, reasonCode: code };
+    ? { type: PacketType.PUBACK, packetId, reasonCode: code, properties }
+    : { type: PacketType.PUBREC, packetId, reasonCode: code, properties };
 }
 
 function ackNow(
@@ -117,9 +122,12 @@ function ackNow(
   c: Connected,
   p: PublishPacket,
   reasonCode: ReasonCode,
+  reasonString: string,
 ): void {
   if (p.qos === 1) c.inflight++;
-  c.acks.push(Promise.resolve(ackPacket(st, c, p, reasonCode)));
+  c.acks.push(
+    Promise.resolve(ackPacket(st, c, p, reasonCode, reasonString)),
+  );
 }
 
 /** The topic, after v5 topic aliases; undefined when closing. */

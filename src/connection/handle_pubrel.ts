@@ -8,7 +8,7 @@
 import { ReasonCode } from "../codec/reason_codes.ts";
 import type { Packet, PubrelPacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
-import type { Connected, ConnectionState } from "./state.ts";
+import { type Connected, type ConnectionState, problem } from "./state.ts";
 
 /** Release the id in order with other pending acks. */
 export function handlePubrel(
@@ -24,6 +24,7 @@ export function handlePubrel(
     reasonCode: !known && st.version === 5
       ? ReasonCode.PacketIdentifierNotFound
       : undefined,
+    properties: known ? undefined : problem(st, c, "Unknown packet id"),
   });
   c.acks.push(
     c.session.releaseQoS2(packetId).then(done, (err) => {

@@ -11,7 +11,7 @@ import type { SubscribePacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
 import { isShared, validateFilter } from "../topic/mod.ts";
 import { closeConnection } from "./close.ts";
-import type { Connected, ConnectionState } from "./state.ts";
+import { type Connected, type ConnectionState, problem } from "./state.ts";
 
 /** Queue the SUBSCRIBE behind earlier SUBSCRIBE/UNSUBSCRIBE packets. */
 export function handleSubscribe(
@@ -74,6 +74,9 @@ async function subscribe(
     type: PacketType.SUBACK,
     packetId: p.packetId,
     reasonCodes: codes,
+    properties: entries.length < codes.length
+      ? problem(st, c, "Invalid topic filter")
+      : undefined,
   });
   await st.router.sendRetained(c.session, entries, existed);
 }

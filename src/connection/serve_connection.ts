@@ -110,6 +110,7 @@ function onReadError(st: ConnectionState, err: unknown): Promise<void> {
     return closeWithError(st, err);
   }
   // The network went away: abnormal close, the will goes out.
+  st.logger.debug("Connection lost", { error: String(err) });
   return closeConnection(st, { publishWill: true });
 }
 

@@ -82,3 +82,15 @@ export interface ConnectionState {
   /** Lazily built UTF-8 checker for Payload Format Indicator 1. */
   utf8?: TextDecoder;
 }
+
+/**
+ * A reason string for an acknowledgement, unless the client asked for none
+ * with Request Problem Information 0 [MQTT-3.1.2-29].
+ */
+export function problem(
+  st: ConnectionState,
+  c: Connected,
+  reasonString: string,
+): { reasonString: string } | undefined {
+  return st.version === 5 && c.problemInfo ? { reasonString } : undefined;
+}

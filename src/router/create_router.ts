@@ -119,7 +119,14 @@ export function createRouter(options: RouterOptions): Router {
         },
       };
     },
-    publish: (message: Message) => backend.publish(message),
+    publish(message: Message): Promise<void> {
+      try {
+        return backend.publish(message);
+      } catch (err) {
+        // A backend that throws synchronously still fails one message only.
+        return Promise.reject(err);
+      }
+    },
     sendRetained: (session, entries, existed) =>
       sendRetained(backend, session, entries, existed, now()),
     async close() {

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- opt-in debug output of tests (JETMQ_TEST_LOG)
 /**
  * In-process broker harness for connection and router tests: the embedded
  * backend (in memory), a router, `serveConnection` over memory pairs, a
@@ -20,11 +21,26 @@ import {
 import type { ConnectPacket } from "../../src/codec/types.ts";
 import { serveConnection } from "../../src/connection/mod.ts";
 import type { Limits } from "../../src/connection/types.ts";
-import { type Metrics, nullLogger } from "../../src/observability/types.ts";
+import process from "node:process";
+import {
+  type Logger,
+  type Metrics,
+  nullLogger,
+} from "../../src/observability/types.ts";
 import { createRouter } from "../../src/router/mod.ts";
 import type { Router, SetTimer } from "../../src/router/types.ts";
 import { createMemoryPair } from "../../src/transport/memory/mod.ts";
 import type { Conn } from "../../src/transport/types.ts";
+
+/** Logs to the console when JETMQ_TEST_LOG is set, else nothing. */
+const logger: Logger = process.env.JETMQ_TEST_LOG
+  ? {
+    debug: (m, f) => console.debug("debug", m, f ?? ""),
+    info: (m, f) => console.info("info", m, f ?? ""),
+    warn: (m, f) => console.warn("warn", m, f ?? ""),
+    error: (m, f) => console.error("error", m, f ?? ""),
+  }
+  : nullLogger;
 
 /** A clock and timer that only move when told to. */
 export interface FakeClock {
@@ -104,6 +120,9 @@ export interface TestClient {
   next(): Promise<Packet>;
   /** Resolves when the server closed the connection (after the packets). */
   closed(): Promise<void>;
+  /** Stop reading from the network (a slow reader) until `resume()`. */
+  pause(): void;
+  resume(): void;
   /** Drop the network connection (no DISCONNECT). */
   drop(): void;
   /** Resolves when `serveConnection` returned. */
@@ -115,6 +134,8 @@ export interface BrokerOptions {
   limits?: Partial<Limits>;
   authenticator?: Authenticator;
   backend?: Backend;
+  /** Bytes the memory pair queues towards a reader (default 64 KiB). */
+  pairHighWaterMark?: number;
 }
 
 /** A running in-process broker. */
@@ -141,14 +162,14 @@ export async function startBroker(
   const backend = options.backend ?? await createEmbeddedBackend({
     dir: "unused",
     memory: true,
-    logger: nullLogger,
+    logger,
     metrics,
     now: clock.now,
     sweepIntervalMs: 3_600_000,
   });
   const router = createRouter({
     backend,
-    logger: nullLogger,
+    logger,
     metrics,
     now: clock.now,
     setTimer: clock.setTimer,
@@ -157,11 +178,13 @@ export async function startBroker(
   const limits = { ...TEST_LIMITS, ...options.limits };
   const clients: TestClient[] = [];
   const open = (version: ProtocolVersion): TestClient => {
-    const [c, s] = createMemoryPair();
+    const [c, s] = createMemoryPair({
+      highWaterMark: options.pairHighWaterMark,
+    });
     const served = serveConnection(s, {
       router,
       limits,
-      logger: nullLogger,
+      logger,
       metrics,
       authenticator: options.authenticator,
       signal: shutdown.signal,
@@ -209,11 +232,14 @@ function createTestClient(
   let waiter: ((p: Packet | undefined) => void) | undefined;
   let ended = false;
   let failure: unknown;
+  let gate: Promise<void> | undefined;
+  let openGate: (() => void) | undefined;
   const writer = conn.writable.getWriter();
   const pump = (async () => {
     const reader = conn.readable.getReader();
     try {
       for (;;) {
+        if (gate) await gate;
         const { done, value } = await reader.read();
         if (done) break;
         for (const p of decoder.push(value)) {
@@ -254,7 +280,15 @@ function createTestClient(
     async closed() {
       await pump;
     },
+    pause() {
+      gate ??= new Promise((resolve) => (openGate = resolve));
+    },
+    resume() {
+      openGate?.();
+      gate = openGate = undefined;
+    },
     drop() {
+      openGate?.();
       conn.close();
     },
   };

@@ -1,0 +1,147 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createAuthenticator } from "../auth/mod.ts";
+import type { Authenticator } from "../auth/types.ts";
+import { PacketType, ReasonCode } from "../codec/mod.ts";
+import { startBroker } from "../../tests/helpers/mqtt_harness.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+const refuseAll: Authenticator = {
+  authenticate: (c) =>
+    Promise.resolve(
+      c.username === "banned"
+        ? { ok: false, reasonCode: ReasonCode.NotAuthorized }
+        : { ok: false, reasonCode: ReasonCode.BadUserNameOrPassword },
+    ),
+};
+
+const challenge = createAuthenticator({
+  allowAnonymous: true,
+  methods: [{
+    name: "echo",
+    start: () => ({ ok: "continue", data: enc.encode("prove") }),
+    continue: (data) =>
+      dec.decode(data) === "proof"
+        ? { ok: true }
+        : { ok: false, reasonCode: ReasonCode.NotAuthorized },
+  }],
+});
+
+test("handleConnect() CONNACK 4 for bad user name or password (3.1.1)", async () => {
+  await using broker = await startBroker({ authenticator: refuseAll });
+  const { client, connack } = await broker.connect({
+    clientId: "a",
+    username: "u",
+    password: enc.encode("bad"),
+  });
+  // The 3.1.1 return code 4 decodes back to 0x86.
+  assert.deepEqual(connack, {
+    type: PacketType.CONNACK,
+    sessionPresent: false,
+    reasonCode: ReasonCode.BadUserNameOrPassword,
+  });
+  await client.closed();
+});
+
+test("handleConnect() CONNACK 5 for not authorized (3.1.1)", async () => {
+  await using broker = await startBroker({ authenticator: refuseAll });
+  const { client, connack } = await broker.connect({
+    clientId: "a",
+    username: "banned",
+  });
+  if (connack.type === PacketType.CONNACK) {
+    assert.equal(connack.reasonCode, ReasonCode.NotAuthorized);
+  }
+  await client.closed();
+});
+
+test("handleConnect() v5 unknown authentication method is CONNACK 0x8C", async () => {
+  await using broker = await startBroker({ authenticator: challenge });
+  const { client, connack } = await broker.connect({
+    clientId: "a",
+    protocolVersion: 5,
+    properties: { authenticationMethod: "SCRAM-SHA-1" },
+  });
+  if (connack.type === PacketType.CONNACK) {
+    assert.equal(connack.reasonCode, ReasonCode.BadAuthenticationMethod);
+  }
+  await client.closed();
+});
+
+test("handleConnect() v5 method without an authenticator is CONNACK 0x8C", async () => {
+  await using broker = await startBroker();
+  const { connack } = await broker.connect({
+    clientId: "a",
+    protocolVersion: 5,
+    properties: { authenticationMethod: "echo" },
+  });
+  if (connack.type === PacketType.CONNACK) {
+    assert.equal(connack.reasonCode, ReasonCode.BadAuthenticationMethod);
+  }
+});
+
+test("handleAuthConnecting() runs an enhanced authentication exchange (§4.12)", async () => {
+  await using broker = await startBroker({ authenticator: challenge });
+  const { client, connack: auth } = await broker.connect({
+    clientId: "a",
+    protocolVersion: 5,
+    properties: { authenticationMethod: "echo" },
+  });
+  assert.equal(auth.type, PacketType.AUTH);
+  if (auth.type !== PacketType.AUTH) return;
+  assert.equal(auth.reasonCode, ReasonCode.ContinueAuthentication);
+  assert.equal(dec.decode(auth.properties?.authenticationData), "prove");
+  await client.send({
+    type: PacketType.AUTH,
+    reasonCode: ReasonCode.ContinueAuthentication,
+    properties: {
+      authenticationMethod: "echo",
+      authenticationData: enc.encode("proof"),
+    },
+  });
+  const connack = await client.next();
+  assert.equal(connack.type, PacketType.CONNACK);
+  if (connack.type === PacketType.CONNACK) assert.equal(connack.reasonCode, 0);
+});
+
+test("handleAuthConnecting() a wrong answer refuses the connection", async () => {
+  await using broker = await startBroker({ authenticator: challenge });
+  const { client } = await broker.connect({
+    clientId: "a",
+    protocolVersion: 5,
+    properties: { authenticationMethod: "echo" },
+  });
+  await client.send({
+    type: PacketType.AUTH,
+    reasonCode: ReasonCode.ContinueAuthentication,
+    properties: {
+      authenticationMethod: "echo",
+      authenticationData: enc.encode("guess"),
+    },
+  });
+  const connack = await client.next();
+  if (connack.type === PacketType.CONNACK) {
+    assert.equal(connack.reasonCode, ReasonCode.NotAuthorized);
+  }
+  await client.closed();
+});
+
+test("handleAuthConnected() AUTH without a method in CONNECT is a protocol error", async () => {
+  await using broker = await startBroker();
+  const { client } = await broker.connect({
+    clientId: "a",
+    protocolVersion: 5,
+  });
+  await client.send({
+    type: PacketType.AUTH,
+    reasonCode: ReasonCode.ReAuthenticate,
+    properties: { authenticationMethod: "echo" },
+  });
+  const d = await client.next();
+  assert.equal(d.type, PacketType.DISCONNECT);
+  if (d.type === PacketType.DISCONNECT) {
+    assert.equal(d.reasonCode, ReasonCode.ProtocolError);
+  }
+});
