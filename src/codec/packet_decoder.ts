@@ -44,15 +44,24 @@ export interface PacketDecoder {
   readonly version: ProtocolVersion | undefined;
   /** Bytes held of an incomplete packet. */
   readonly buffered: number;
+  /** Bad input met after complete packets of the last push, not yet thrown. */
+  readonly pendingError: MqttError | undefined;
   /**
-   * Decodes every packet `chunk` completes, in order. Throws MqttError on
-   * bad input; the decoder then rethrows that error on every later call.
+   * Decodes every packet `chunk` completes, in order. On bad input it throws
+   * the MqttError, unless packets came first in this chunk: then it returns
+   * them and keeps the error in `pendingError` (so any chunking yields the
+   * same packets before the error). The error is thrown by every later call.
    * With `copyChunks` (the default) `chunk` may be reused once this
    * returns. PUBLISH payloads are views that may share one ArrayBuffer with
    * the other packets of the chunk: `slice()` a payload kept for long (a
    * retained message, a queued message) so it does not pin the whole chunk.
    */
   push(chunk: Uint8Array): Packet[];
+  /**
+   * Declares the input over: throws the pending error, or MqttError 0x81
+   * when the input stopped inside a packet.
+   */
+  end(): void;
 }
 
 const SMALL_BUFFER = 4096;
@@ -75,7 +84,8 @@ export function createPacketDecoder(
   const maxPacketSize = options.maxPacketSize ?? MAX_PACKET_SIZE;
   let learnt: ProtocolVersion | undefined;
   let version: ProtocolVersion = options.version ?? 4;
-  let failed: unknown;
+  let failed: MqttError | undefined;
+  let pending = false; // `failed` not thrown yet
   const copyChunks = options.copyChunks ?? true;
   const reader: ByteReader = {
     buf: new Uint8Array(0),
@@ -167,8 +177,14 @@ export function createPacketDecoder(
     return pos;
   }
 
+  function rethrow(): void {
+    if (failed === undefined) return;
+    pending = false;
+    throw failed;
+  }
+
   function push(chunk: Uint8Array): Packet[] {
-    if (failed !== undefined) throw failed;
+    rethrow();
     const out: Packet[] = [];
     try {
       let pos = partialLen > 0 ? continuePartial(chunk, out) : 0;
@@ -197,10 +213,23 @@ export function createPacketDecoder(
         pos += total;
       }
     } catch (err) {
+      if (!(err instanceof MqttError)) throw err;
       failed = err;
-      throw err;
+      if (out.length === 0) throw err;
+      pending = true;
     }
     return out;
+  }
+
+  function end(): void {
+    rethrow();
+    if (partialLen > 0) {
+      failed = new MqttError(
+        ReasonCode.MalformedPacket,
+        "Cannot decode packet: input ended inside a packet",
+      );
+      throw failed;
+    }
   }
 
   return {
@@ -210,6 +239,10 @@ export function createPacketDecoder(
     get buffered() {
       return partialLen;
     },
+    get pendingError() {
+      return pending ? failed : undefined;
+    },
     push,
+    end,
   };
 }

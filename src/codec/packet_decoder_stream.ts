@@ -4,7 +4,6 @@
  * @module
  */
 
-import { malformed } from "./primitives.ts";
 import {
   createPacketDecoder,
   type PacketDecoderOptions,
@@ -14,8 +13,9 @@ import type { Packet, ProtocolVersion } from "./types.ts";
 /**
  * Frames and decodes in one stage, enqueueing the packets completed by each
  * network chunk as one array (no empty arrays). Bad input errors the stream
- * with an MqttError carrying the reason code; so does a stream that ends
- * inside a packet. The protocol version is learnt from CONNECT.
+ * with an MqttError carrying the reason code (after enqueueing the packets
+ * that preceded it in the chunk); so does a stream that ends inside a
+ * packet. The protocol version is learnt from CONNECT.
  *
  * @example
  * ```ts
@@ -35,11 +35,14 @@ export class PacketDecoderStream extends TransformStream<Uint8Array, Packet[]> {
       transform(chunk, controller) {
         const packets = decoder.push(chunk);
         if (packets.length > 0) controller.enqueue(packets);
+        // Good packets before bad bytes reach a waiting reader first; an
+        // unread batch is dropped when the stream errors, which is fine for a
+        // connection closed for a protocol violation.
+        const err = decoder.pendingError;
+        if (err !== undefined) controller.error(err);
       },
       flush() {
-        if (decoder.buffered > 0) {
-          malformed("packet", "stream ended inside a packet");
-        }
+        decoder.end();
       },
     });
     this.#decoder = decoder;
