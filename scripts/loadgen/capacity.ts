@@ -133,7 +133,7 @@ export async function retained(ctx: ScenarioContext): Promise<ScenarioResult> {
   try {
     const t0 = performance.now();
     await sub.subscribe(["#"], 0);
-    await until(() => got >= n, 120_000, `${n} retained messages`);
+    await until(() => got >= n, 60_000, () => `${n} retained (got ${got})`);
     const ms = performance.now() - t0;
     return {
       scenario: "retained_then_subscribe",
@@ -175,7 +175,12 @@ export async function queuedDrain(
     onPublish: () => got++,
   });
   try {
-    await until(() => got >= n, 120_000, `${n} queued messages`);
+    await until(
+      () => got >= n,
+      60_000,
+      () =>
+        `${n} queued messages (got ${got}, session present ${sub.sessionPresent})`,
+    );
     const ms = performance.now() - t0;
     return {
       scenario: "queued_drain_qos1",

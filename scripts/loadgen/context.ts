@@ -75,11 +75,13 @@ export function delay(ms: number): Promise<void> {
 export async function until(
   cond: () => boolean,
   timeoutMs: number,
-  what: string,
+  what: string | (() => string),
 ): Promise<void> {
   const end = performance.now() + timeoutMs;
   while (!cond()) {
-    if (performance.now() > end) throw new Error(`Timed out: ${what}`);
+    if (performance.now() > end) {
+      throw new Error(`Timed out: ${typeof what === "string" ? what : what()}`);
+    }
     await delay(2);
   }
 }
