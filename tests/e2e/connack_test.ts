@@ -3,11 +3,11 @@
  * codes, against main.ts as a subprocess on Deno and Bun, with raw sockets,
  * MQTT.js and mosquitto_pub.
  */
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
 import { encodePacket, type Packet, PacketType } from "../../src/codec/mod.ts";
-import { type JetmqProcess, runtimes, startJetmq } from "../helpers/server.ts";
+import { runtimes, sharedJetmq } from "../helpers/server.ts";
 import { connectRaw, openRaw, withDeadline } from "../helpers/raw_client.ts";
 import { connectJs, mosquittoPub } from "../helpers/mqttjs_client.ts";
 
@@ -35,22 +35,24 @@ function connectBytes(fields: Partial<Packet> & Record<string, unknown>) {
 
 for (const runtime of runtimes) {
   describe(`main.ts on ${runtime}: CONNECT validation`, () => {
-    let server: JetmqProcess;
-    before(async () => server = await startJetmq({ runtime }));
-    after(() => server.stop());
+    const shared = sharedJetmq({ runtime });
+    after(() => shared.stop());
 
     test("unknown protocol level gets return code 1 and a close [MQTT-3.1.2-2]", async () => {
+      const server = await shared.get();
       const bytes = connectBytes({ clientId: "level" });
       bytes[8] = 6; // protocol level byte after 00 04 "MQTT"
       assert.deepEqual(await refusal(server.port, bytes), [0x20, 2, 0, 1]);
     });
 
     test("empty client id with clean session 0 gets return code 2 [MQTT-3.1.3-8]", async () => {
+      const server = await shared.get();
       const bytes = connectBytes({ clientId: "", clean: false });
       assert.deepEqual(await refusal(server.port, bytes), [0x20, 2, 0, 2]);
     });
 
     test("empty client id with clean session 1 is accepted [MQTT-3.1.3-6]", async () => {
+      const server = await shared.get();
       const { client, connack } = await connectRaw(server.port, {
         clientId: "",
       });
@@ -60,6 +62,7 @@ for (const runtime of runtimes) {
     });
 
     test("MQTT 3.1 (MQIsdp, level 3) connects; empty or >23-char ids get return code 2", async () => {
+      const server = await shared.get();
       const { client, connack } = await connectRaw(server.port, {
         clientId: "v31-client",
         protocolVersion: 3,
@@ -80,6 +83,7 @@ for (const runtime of runtimes) {
     });
 
     test("MQTT.js with protocolVersion 3 (MQIsdp) connects", async () => {
+      const server = await shared.get();
       await using c = await connectJs(server.url, {
         clientId: `js31-${runtime}`,
         protocolVersion: 3,
@@ -89,6 +93,7 @@ for (const runtime of runtimes) {
     });
 
     test("a second CONNECT is a protocol violation: the connection is closed [MQTT-3.1.0-2]", async () => {
+      const server = await shared.get();
       const { client } = await connectRaw(server.port, { clientId: "twice" });
       await using _ = client;
       client.sendBytes(connectBytes({ clientId: "twice" }));
@@ -96,6 +101,7 @@ for (const runtime of runtimes) {
     });
 
     test("reserved CONNECT flag bit set closes without CONNACK [MQTT-3.1.2-3]", async () => {
+      const server = await shared.get();
       const bytes = connectBytes({ clientId: "reserved" });
       bytes[9] |= 0x01; // connect flags byte
       assert.deepEqual(await refusal(server.port, bytes), []);
@@ -103,21 +109,19 @@ for (const runtime of runtimes) {
   });
 
   describe(`main.ts on ${runtime}: authentication`, () => {
-    let server: JetmqProcess;
-    before(async () =>
-      server = await startJetmq({
-        runtime,
-        config: {
-          auth: {
-            allowAnonymous: false,
-            users: [{ username: "alice", password: "s3cret" }],
-          },
+    const shared = sharedJetmq({
+      runtime,
+      config: {
+        auth: {
+          allowAnonymous: false,
+          users: [{ username: "alice", password: "s3cret" }],
         },
-      })
-    );
-    after(() => server.stop());
+      },
+    });
+    after(() => shared.stop());
 
     test("bad password gets return code 4, no credentials 5, good ones 0", async () => {
+      const server = await shared.get();
       const bad = connectBytes({
         clientId: "auth-bad",
         username: "alice",
@@ -142,6 +146,7 @@ for (const runtime of runtimes) {
     });
 
     test("MQTT.js sees the refusal codes; mosquitto_pub with -u/-P connects", async () => {
+      const server = await shared.get();
       await assert.rejects(
         mqtt.connectAsync(server.url, {
           clientId: "js-auth",

@@ -6,8 +6,12 @@
  * @module
  */
 
-import { execFile } from "node:child_process";
-import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { execFile, spawn } from "node:child_process";
+import mqtt, {
+  type IClientOptions,
+  type IConnackPacket,
+  type MqttClient,
+} from "mqtt";
 import { withDeadline } from "./raw_client.ts";
 
 /** A message as MQTT.js delivered it. */
@@ -23,6 +27,8 @@ export interface Received {
 /** An MQTT.js client plus an inbox; `await using` ends it (forcibly). */
 export interface JsClient extends AsyncDisposable {
   readonly mqtt: MqttClient;
+  /** Session present flag of the CONNACK. */
+  readonly sessionPresent: boolean;
   readonly received: Received[];
   /** The next `n` messages not yet taken. */
   next(n?: number): Promise<Received[]>;
@@ -33,7 +39,7 @@ export async function connectJs(
   url: string,
   options: IClientOptions & { clientId: string },
 ): Promise<JsClient> {
-  const client = await mqtt.connectAsync(url, {
+  const client = mqtt.connect(url, {
     protocolVersion: 4,
     reconnectPeriod: 0,
     connectTimeout: 4000,
@@ -42,6 +48,7 @@ export async function connectJs(
   const received: Received[] = [];
   let taken = 0;
   let wake: (() => void) | undefined;
+  // Listen before CONNACK: queued messages may come in the same chunk.
   client.on("message", (topic, payload, packet) => {
     received.push({
       topic,
@@ -53,6 +60,17 @@ export async function connectJs(
     });
     wake?.();
   });
+  let connack: IConnackPacket;
+  try {
+    connack = await new Promise<IConnackPacket>((resolve, reject) => {
+      client.once("connect", resolve);
+      client.once("error", reject);
+      client.once("close", () => reject(new Error("Closed before CONNACK")));
+    });
+  } catch (err) {
+    client.end(true);
+    throw err;
+  }
   const waitMore = async (n: number): Promise<void> => {
     while (received.length < taken + n) {
       await new Promise<void>((resolve) => wake = resolve);
@@ -60,6 +78,7 @@ export async function connectJs(
   };
   return {
     mqtt: client,
+    sessionPresent: connack.sessionPresent,
     received,
     async next(n = 1) {
       await withDeadline(
@@ -107,4 +126,46 @@ export function mosquittoSub(
   args: string[],
 ): Promise<{ code: number; out: string }> {
   return run("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), ...args]);
+}
+
+/** A running `mosquitto_sub -d`; `await using` kills it if still running. */
+export interface MosquittoSub extends AsyncDisposable {
+  /** Resolves once its SUBACK arrived. */
+  readonly subscribed: Promise<void>;
+  /** Resolves when it exits (give it `-C n` and `-W secs`). */
+  readonly done: Promise<{ code: number; out: string }>;
+}
+
+/** Start `mosquitto_sub -d` (debug output tells when it is subscribed). */
+export function startMosquittoSub(
+  port: number,
+  args: string[],
+): MosquittoSub {
+  // stdbuf: line-buffered stdout, or its debug lines wait in a pipe buffer.
+  const child = spawn("stdbuf", [
+    ...["-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", String(port), "-d"],
+    ...args,
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let onSuback: (() => void) | undefined;
+  const subscribed = new Promise<void>((resolve) => onSuback = resolve);
+  const collect = (d: Uint8Array) => {
+    out += new TextDecoder().decode(d);
+    if (out.includes("received SUBACK")) onSuback?.();
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const done = new Promise<{ code: number; out: string }>((resolve) => {
+    child.once("exit", (code) => resolve({ code: code ?? 1, out }));
+  });
+  return {
+    subscribed: withDeadline(subscribed, "mosquitto_sub SUBACK"),
+    done,
+    async [Symbol.asyncDispose]() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGKILL");
+      }
+      await done;
+    },
+  };
 }

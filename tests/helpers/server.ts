@@ -234,3 +234,23 @@ function parseJson(line: string): Record<string, unknown> | undefined {
     return undefined; // not a log record
   }
 }
+
+/** One jetmq shared by the tests of a file, started by the first `get()`. */
+export interface SharedJetmq {
+  /** The running server; a start failure fails the calling test. */
+  get(): Promise<JetmqProcess>;
+  /** Stop it if it was started (call from `after`). */
+  stop(): Promise<void>;
+}
+
+/** A lazily started shared server: `after(() => shared.stop())`. */
+export function sharedJetmq(options: StartJetmqOptions = {}): SharedJetmq {
+  let started: Promise<JetmqProcess> | undefined;
+  return {
+    get: () => started ??= startJetmq(options),
+    async stop() {
+      const server = await started?.catch(() => undefined);
+      await server?.stop();
+    },
+  };
+}
