@@ -17,20 +17,15 @@ import type {
 } from "../types.ts";
 import { encodeOptions } from "./_codec.ts";
 import {
-  ack,
   type Attachment,
   type Context,
-  deliverNow,
-  drop,
-  persist,
-  queueCopy,
-  received,
   removeSubscription,
-  resume,
   sessionRow,
   type SessionState,
   storedOf,
 } from "./_state.ts";
+import { ack, deliverNow, queueCopy, received, resume } from "./_queue.ts";
+import { drop, persist } from "./_persist.ts";
 
 /** Largest finite session expiry; this value itself means "never". */
 const NEVER = 0xFFFFFFFF;

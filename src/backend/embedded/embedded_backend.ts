@@ -21,21 +21,16 @@ import { restore } from "./_restore.ts";
 import { createSessionHandle } from "./_session.ts";
 import {
   type Attachment,
-  commitBatch,
   type Context,
-  deliverNow,
-  drop,
   isExpired,
   newSession,
-  persist,
-  queueCopy,
   sessionRow,
   type SessionState,
   type StoredMessage,
   storedOf,
-  unpersist,
-  writeBatch,
 } from "./_state.ts";
+import { commitBatch, deliverNow, queueCopy } from "./_queue.ts";
+import { drop, persist, unpersist, writeBatch } from "./_persist.ts";
 import { openStore } from "./_store.ts";
 
 /** Options of `createEmbeddedBackend`. */
