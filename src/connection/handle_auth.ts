@@ -89,7 +89,12 @@ export async function handleAuthConnected(
       publishWill: true,
     });
   }
-  const result = await step(st, credentials(st, connect, p));
+  const creds = credentials(st, connect, p);
+  const auth = st.options.authenticator;
+  // 0x19 starts a new exchange; 0x18 continues the current one.
+  const result = p.reasonCode === ReasonCode.ReAuthenticate && auth
+    ? await authenticate(st, () => auth.authenticate(creds))
+    : await step(st, creds);
   if (st.phase.name !== "connected") return;
   if (result.ok === false) {
     return closeConnection(st, {

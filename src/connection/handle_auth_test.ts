@@ -145,3 +145,38 @@ test("handleAuthConnected() AUTH without a method in CONNECT is a protocol error
     assert.equal(d.reasonCode, ReasonCode.ProtocolError);
   }
 });
+
+test("handleAuthConnected() re-authentication succeeds with AUTH 0x00 [MQTT-4.12.1-1]", async () => {
+  await using broker = await startBroker({ authenticator: challenge });
+  const { client } = await broker.connect({
+    clientId: "re",
+    protocolVersion: 5,
+    properties: { authenticationMethod: "echo" },
+  });
+  const answer = {
+    type: PacketType.AUTH,
+    reasonCode: ReasonCode.ContinueAuthentication,
+    properties: {
+      authenticationMethod: "echo",
+      authenticationData: enc.encode("proof"),
+    },
+  } as const;
+  await client.send(answer);
+  assert.equal((await client.next()).type, PacketType.CONNACK);
+  await client.send({
+    type: PacketType.AUTH,
+    reasonCode: ReasonCode.ReAuthenticate,
+    properties: { authenticationMethod: "echo" },
+  });
+  const challengeAgain = await client.next();
+  assert.equal(challengeAgain.type, PacketType.AUTH);
+  if (challengeAgain.type === PacketType.AUTH) {
+    assert.equal(challengeAgain.reasonCode, ReasonCode.ContinueAuthentication);
+  }
+  await client.send(answer);
+  const done = await client.next();
+  assert.equal(done.type, PacketType.AUTH);
+  if (done.type === PacketType.AUTH) {
+    assert.equal(done.reasonCode ?? 0, ReasonCode.Success);
+  }
+});

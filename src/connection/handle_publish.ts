@@ -49,9 +49,7 @@ export function handlePublish(
     }
   }
   if (p.qos === 0) {
-    st.router.publish(message).catch((err) =>
-      st.logger.error("Cannot publish QoS 0", { topic, error: String(err) })
-    );
+    st.router.publish(message).catch(st.onPublishError);
     return;
   }
   return publishAcked(st, c, p, message);

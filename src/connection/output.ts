@@ -23,14 +23,22 @@ export interface PacketOutput {
   version: ProtocolVersion;
 }
 
+/** Callbacks of `createOutput`. */
+export interface OutputEvents {
+  /** A transport write failed (called once; later writes are dropped). */
+  onError(err: unknown): void;
+  /** A packet could not be encoded (a bug or an oversized field): dropped. */
+  onEncodeError(err: unknown, packet: Packet): void;
+}
+
 /**
- * Wraps `conn.writable` in the codec's double-buffered writer. A failed
- * transport write calls `onError` once; later writes are dropped.
+ * Wraps `conn.writable` in the codec's double-buffered writer. Never
+ * throws, so the backend's fan-out is never broken by one connection.
  */
 export function createOutput(
   conn: Conn,
   highWaterMark: number,
-  onError: (err: unknown) => void,
+  events: OutputEvents,
 ): PacketOutput {
   const writer: PacketWriter = createPacketWriter(conn.writable.getWriter(), {
     highWaterMark,
@@ -39,7 +47,7 @@ export function createOutput(
   const failOnce = (err: unknown): void => {
     if (failed) return;
     failed = true;
-    onError(err);
+    events.onError(err);
   };
   return {
     write(packet) {
@@ -47,8 +55,11 @@ export function createOutput(
       try {
         writer.write(packet);
       } catch (err) {
-        if (err instanceof TypeError || err instanceof RangeError) throw err;
-        failOnce(err);
+        if (err instanceof TypeError || err instanceof RangeError) {
+          events.onEncodeError(err, packet);
+        } else {
+          failOnce(err);
+        }
       }
     },
     get buffered() {

@@ -131,9 +131,18 @@ function createState(
     metrics: options.metrics,
     now,
     setTimer: options.setTimer ?? router.setTimer,
-    out: createOutput(conn, options.limits.maxWriteBuffer, (err) => {
-      st.logger.debug("Write failed", { error: String(err) });
-      closeConnection(st, { publishWill: true });
+    out: createOutput(conn, options.limits.maxWriteBuffer, {
+      onError(err) {
+        st.logger.debug("Write failed", { error: String(err) });
+        closeConnection(st, { publishWill: true });
+      },
+      onEncodeError(err, packet) {
+        st.metrics.inc("jetmq_encode_errors_total");
+        st.logger.error("Cannot encode packet", {
+          type: packet.type,
+          error: String(err),
+        });
+      },
     }),
     phase: { name: "awaiting-connect" },
     version: 4,
@@ -141,6 +150,10 @@ function createState(
     cancelTimer: undefined,
     closed,
     markClosed,
+    onPublishError(err) {
+      st.metrics.inc("jetmq_publish_errors_total");
+      st.logger.error("Cannot publish QoS 0", { error: String(err) });
+    },
   };
   return st;
 }

@@ -79,6 +79,8 @@ export interface ConnectionState {
   readonly closed: Promise<void>;
   /** Resolves `closed`. */
   readonly markClosed: () => void;
+  /** Logs a failed QoS 0 publish (one function per connection). */
+  readonly onPublishError: (err: unknown) => void;
   /** Lazily built UTF-8 checker for Payload Format Indicator 1. */
   utf8?: TextDecoder;
 }

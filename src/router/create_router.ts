@@ -93,14 +93,21 @@ export function createRouter(options: RouterOptions): Router {
         released: false,
       };
       live.set(clientId, entry);
-      const session = await backend.openSession({
-        clientId,
-        clean: opts.clean,
-        expiry: opts.expiry,
-        window: opts.window,
-        sink: opts.sink,
-        onTakeover: () => takeover(entry),
-      });
+      let session;
+      try {
+        session = await backend.openSession({
+          clientId,
+          clean: opts.clean,
+          expiry: opts.expiry,
+          window: opts.window,
+          sink: opts.sink,
+          onTakeover: () => takeover(entry),
+        });
+      } catch (err) {
+        entry.released = true;
+        if (live.get(clientId) === entry) live.delete(clientId);
+        throw err;
+      }
       if (entry.released) {
         // Taken over while opening: the handle is inert, the caller closes.
         throw new MqttError(

@@ -157,3 +157,24 @@ test("createRouter() publishes a delayed will when a clean start ends the sessio
   await broker.connect({ clientId: "wc", protocolVersion: 5, clean: true });
   assert.equal(text(expectPublish(await sub.next())), "gone");
 });
+
+test("createRouter() a v5 will keeps its message properties", async () => {
+  await using broker = await startBroker();
+  const sub = await subscriber(broker, "s", "will/#", 1, 5);
+  const properties = {
+    contentType: "text/plain",
+    responseTopic: "back",
+    correlationData: new Uint8Array([9]),
+    userProperties: [["why", "lost"]] as [string, string][],
+    messageExpiryInterval: 30,
+  };
+  const { client } = await broker.connect({
+    clientId: "wp",
+    protocolVersion: 5,
+    will: will({ properties }),
+  });
+  client.drop();
+  await client.served;
+  const got = expectPublish(await sub.next());
+  assert.deepEqual(got.properties, properties);
+});

@@ -1,0 +1,83 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Backend } from "../backend/types.ts";
+import { createEmbeddedBackend } from "../backend/embedded/mod.ts";
+import { PacketType, ReasonCode } from "../codec/mod.ts";
+import { nullLogger, nullMetrics } from "../observability/types.ts";
+import { startBroker } from "../../tests/helpers/mqtt_harness.ts";
+import { publish } from "../../tests/helpers/mqtt_packets.ts";
+
+/** The embedded backend, failing publishes to `fail/…` and some sessions. */
+async function flakyBackend(): Promise<Backend> {
+  const inner = await createEmbeddedBackend({
+    dir: "unused",
+    memory: true,
+    logger: nullLogger,
+    metrics: nullMetrics,
+    sweepIntervalMs: 3_600_000,
+  });
+  return {
+    name: inner.name,
+    publish: (m) =>
+      m.topic.startsWith("fail/")
+        ? Promise.reject(new Error("disk full"))
+        : inner.publish(m),
+    openSession: (o) =>
+      o.clientId === "broken"
+        ? Promise.reject(new Error("store down"))
+        : inner.openSession(o),
+    retained: (f) => inner.retained(f),
+    stats: () => inner.stats(),
+    close: () => inner.close(),
+  };
+}
+
+test("createRouter() a failed v5 QoS 1 publish gets PUBACK 0x80", async () => {
+  const backend = await flakyBackend();
+  try {
+    await using broker = await startBroker({ backend });
+    const { client } = await broker.connect({
+      clientId: "a",
+      protocolVersion: 5,
+    });
+    await client.send(publish("fail/x", "p", 1, 3));
+    const ack = await client.next();
+    assert.equal(ack.type, PacketType.PUBACK);
+    if (ack.type === PacketType.PUBACK) {
+      assert.equal(ack.reasonCode, ReasonCode.UnspecifiedError);
+    }
+  } finally {
+    await backend.close();
+  }
+});
+
+test("createRouter() a failed 3.1.1 QoS 1 publish closes without PUBACK", async () => {
+  const backend = await flakyBackend();
+  try {
+    await using broker = await startBroker({ backend });
+    const { client } = await broker.connect({ clientId: "a" });
+    await client.send(publish("fail/x", "p", 1, 3));
+    await client.closed();
+    await assert.rejects(client.next());
+  } finally {
+    await backend.close();
+  }
+});
+
+test("createRouter() a session that cannot be opened gets CONNACK 3 and may retry", async () => {
+  const backend = await flakyBackend();
+  try {
+    await using broker = await startBroker({ backend });
+    const { client, connack } = await broker.connect({ clientId: "broken" });
+    assert.deepEqual(connack, {
+      type: PacketType.CONNACK,
+      sessionPresent: false,
+      reasonCode: ReasonCode.ServerUnavailable,
+    });
+    await client.closed();
+    const again = await broker.connect({ clientId: "fine" });
+    assert.equal(again.connack.type, PacketType.CONNACK);
+  } finally {
+    await backend.close();
+  }
+});
