@@ -36,9 +36,19 @@ const ALLOWED: Record<string, string[]> = {
   "config": [],
   "observability": [],
   "transport/types.ts": [],
-  "transport/deno": ["transport/types.ts"],
-  "transport/bun": ["transport/types.ts"],
-  "transport/memory": ["transport/types.ts"],
+  "transport/accept_queue.ts": ["transport/types.ts"],
+  "transport/ws_upgrade.ts": [],
+  "transport/deno": [
+    "transport/types.ts",
+    "transport/accept_queue.ts",
+    "transport/ws_upgrade.ts",
+  ],
+  "transport/bun": [
+    "transport/types.ts",
+    "transport/accept_queue.ts",
+    "transport/ws_upgrade.ts",
+  ],
+  "transport/memory": ["transport/types.ts", "transport/accept_queue.ts"],
   "transport/nats.ts": ["node:", "npm:@nats-io/transport-node"],
   "auth": ["codec", "topic", "observability", "node:"],
   "connection": [
@@ -108,7 +118,7 @@ function targetArea(specifier: string): string {
   if (specifier.startsWith("node:")) return "node:";
   if (specifier.startsWith("file://")) {
     const rel = relative(ROOT, new URL(specifier).pathname);
-    const m = rel.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    const m = rel.match(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/);
     if (m) return `npm:${m[1]}`;
     return rel.startsWith("src/") || rel === "main.ts"
       ? areaOf(rel)

@@ -57,25 +57,22 @@ async function toListenerSpec(
   l: ListenerConfig,
   readTextFile: (path: string) => Promise<string>,
 ): Promise<ListenerSpec> {
+  const spec: ListenerSpec = { kind: l.kind, hostname: l.host, port: l.port };
   if (l.kind === "ws" || l.kind === "wss") {
-    // TODO(#2): WebSocket listeners (path /mqtt, subprotocol mqtt).
-    throw new RangeError(
-      `Cannot listen on ${l.kind}://${l.host}:${l.port}: WebSocket listeners are not implemented yet`,
-    );
+    spec.websocket = { path: l.path ?? "/mqtt" };
   }
-  if (l.kind === "tcp") return { kind: "tcp", hostname: l.host, port: l.port };
-  if (!l.tls) throw new RangeError("Cannot listen on tls: no certificate");
-  const [cert, key, ca] = await Promise.all([
-    readTextFile(l.tls.certFile),
-    readTextFile(l.tls.keyFile),
-    l.tls.caFile ? readTextFile(l.tls.caFile) : undefined,
-  ]);
-  return {
-    kind: "tls",
-    hostname: l.host,
-    port: l.port,
-    tls: { cert, key, ca },
-  };
+  if (l.kind === "tls" || l.kind === "wss") {
+    if (!l.tls) {
+      throw new RangeError(`Cannot listen on ${l.kind}: no certificate`);
+    }
+    const [cert, key, ca] = await Promise.all([
+      readTextFile(l.tls.certFile),
+      readTextFile(l.tls.keyFile),
+      l.tls.caFile ? readTextFile(l.tls.caFile) : undefined,
+    ]);
+    spec.tls = { cert, key, ca };
+  }
+  return spec;
 }
 
 function openBackend(

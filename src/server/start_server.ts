@@ -18,11 +18,13 @@ import type { Conn, Listener, Runtime } from "../transport/types.ts";
 
 /** One listener to bind. */
 export interface ListenerSpec {
-  kind: "tcp" | "tls";
+  kind: "tcp" | "tls" | "ws" | "wss";
   hostname: string;
   port: number;
-  /** PEM contents, required for `tls`. */
+  /** PEM contents, required for `tls` and `wss`. */
   tls?: { cert: string; key: string; ca?: string };
+  /** HTTP path, required for `ws` and `wss`. */
+  websocket?: { path: string };
 }
 
 /** Options of `startServer`; every collaborator is injected. */

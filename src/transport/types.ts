@@ -42,6 +42,11 @@ export interface ListenOptions {
   port: number;
   /** PEM strings; present for TLS listeners. */
   tls?: { cert: string; key: string; ca?: string };
+  /**
+   * Accept MQTT over WebSocket on this HTTP path (subprotocol `mqtt`)
+   * instead of raw TCP (added for ws/wss listeners).
+   */
+  websocket?: { path: string };
 }
 
 /** Options of `Runtime.serveHttp`. */

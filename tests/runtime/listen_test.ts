@@ -152,3 +152,64 @@ test("Conn.readable cancel leaves the writable usable", async () => {
     listener.close();
   }
 });
+
+test("Runtime.listen() WebSocket carries binary frames on /mqtt with subprotocol mqtt [MQTT-6.0.0-3]", async () => {
+  const runtime = await currentRuntime();
+  const listener = await runtime.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    websocket: { path: "/mqtt" },
+  });
+  const serving = echo(listener);
+  const ws = new WebSocket(`ws://127.0.0.1:${listener.addr.port}/mqtt`, [
+    "mqtt",
+  ]);
+  ws.binaryType = "arraybuffer";
+  try {
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = reject;
+    });
+    assert.equal(ws.protocol, "mqtt");
+    const reply = new Promise<ArrayBuffer>((resolve) => {
+      ws.onmessage = (e) => resolve(e.data as ArrayBuffer);
+    });
+    ws.send(Uint8Array.of(0xc0, 0x00));
+    assert.deepEqual(new Uint8Array(await reply), Uint8Array.of(0xc0, 0x00));
+  } finally {
+    const closed = new Promise((resolve) => ws.onclose = resolve);
+    ws.close();
+    await closed;
+    listener.close();
+    await serving;
+  }
+});
+
+test("Runtime.listen() WebSocket refuses other paths and missing subprotocol [MQTT-6.0.0-4]", async () => {
+  const runtime = await currentRuntime();
+  const listener = await runtime.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    websocket: { path: "/mqtt" },
+  });
+  try {
+    const base = `http://127.0.0.1:${listener.addr.port}`;
+    const upgrade = {
+      connection: "Upgrade",
+      upgrade: "websocket",
+      "sec-websocket-version": "13",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+    };
+    const wrongPath = await fetch(`${base}/other`, { headers: upgrade });
+    await wrongPath.body?.cancel();
+    assert.equal(wrongPath.status, 404);
+    const plain = await fetch(`${base}/mqtt`);
+    await plain.body?.cancel();
+    assert.equal(plain.status, 426);
+    const noProtocol = await fetch(`${base}/mqtt`, { headers: upgrade });
+    await noProtocol.body?.cancel();
+    assert.equal(noProtocol.status, 400);
+  } finally {
+    listener.close();
+  }
+});

@@ -43,12 +43,41 @@ export interface BunHttpServer {
   stop(closeActiveConnections?: boolean): Promise<void>;
 }
 
+/** A server-side WebSocket of `Bun.serve` (subset). */
+export interface BunServerWebSocket<T> {
+  /** Bytes sent, -1 when queued under backpressure, 0 when dropped. */
+  send(data: Uint8Array): number;
+  close(code?: number): void;
+  pause(): void;
+  resume(): void;
+  data: T;
+}
+
+/** What `Bun.serve`'s fetch handler may use (subset). */
+export interface BunServeContext<T> {
+  upgrade(
+    request: Request,
+    options: { data: T; headers?: Record<string, string> },
+  ): boolean;
+  requestIP(request: Request): { address: string; port: number } | null;
+}
+
 /** The `Bun` global (subset). */
 export interface BunApi {
-  serve(options: {
+  serve<T = undefined>(options: {
     hostname: string;
     port: number;
-    fetch(request: Request): Response | Promise<Response>;
+    tls?: { cert: string; key: string; ca?: string };
+    fetch(
+      request: Request,
+      server: BunServeContext<T>,
+    ): Response | undefined | Promise<Response | undefined>;
+    websocket?: {
+      open(ws: BunServerWebSocket<T>): void;
+      message(ws: BunServerWebSocket<T>, data: Uint8Array | string): void;
+      drain(ws: BunServerWebSocket<T>): void;
+      close(ws: BunServerWebSocket<T>, code: number, reason: string): void;
+    };
   }): BunHttpServer;
   listen<T>(options: {
     hostname: string;

@@ -5,26 +5,15 @@
  * @module
  */
 
-import type { Conn, Listener, ListenOptions } from "../types.ts";
+import type { Listener, ListenOptions } from "../types.ts";
 import { type BunSocket, getBun } from "./_bun.ts";
 import { createSocketConn, type SocketConn } from "./socket_conn.ts";
+import { createAcceptQueue } from "../accept_queue.ts";
 
 /** Bind a TCP (or, with `options.tls`, TLS) listener. */
 export function listenBun(options: ListenOptions): Promise<Listener> {
   const kind = options.tls ? "tls" : "tcp";
-  const accepted: Conn[] = [];
-  let waiting: ((conn: Conn | undefined) => void) | undefined;
-  let stopped = false;
-
-  function push(conn: Conn): void {
-    if (stopped) return conn.close();
-    if (waiting) {
-      const w = waiting;
-      waiting = undefined;
-      w(conn);
-    } else accepted.push(conn);
-  }
-
+  const queue = createAcceptQueue();
   const inner = getBun().listen<SocketConn | undefined>({
     hostname: options.hostname,
     port: options.port,
@@ -34,7 +23,7 @@ export function listenBun(options: ListenOptions): Promise<Listener> {
         socket.setNoDelay?.(true);
         const sc = createSocketConn(socket, kind);
         socket.data = sc;
-        push(sc.conn);
+        queue.push(sc.conn);
       },
       data: (socket, data) => socket.data?.onData(data),
       drain: (socket) => socket.data?.onDrain(),
@@ -47,21 +36,10 @@ export function listenBun(options: ListenOptions): Promise<Listener> {
   return Promise.resolve({
     addr: { hostname: inner.hostname, port: inner.port },
     close() {
-      if (stopped) return;
-      stopped = true;
+      if (queue.ended) return;
+      queue.end();
       inner.stop(false);
-      waiting?.(undefined);
-      waiting = undefined;
     },
-    async *[Symbol.asyncIterator](): AsyncIterator<Conn> {
-      while (true) {
-        const next = accepted.shift() ??
-          (stopped ? undefined : await new Promise<Conn | undefined>((r) => {
-            waiting = r;
-          }));
-        if (!next) return;
-        yield next;
-      }
-    },
+    [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
   });
 }

@@ -6,12 +6,19 @@
 
 import type { Runtime } from "../types.ts";
 import { listenBun } from "./listen.ts";
+import { listenBunWebSocket } from "./websocket.ts";
 import { serveHttpBun } from "./http.ts";
 
 export { serveHttpBun } from "./http.ts";
 export { listenBun } from "./listen.ts";
+export { listenBunWebSocket } from "./websocket.ts";
 
-/** The `Runtime` implementation for Bun. */
+/** The `Runtime` implementation (TCP, TLS, ws, wss, HTTP) for Bun. */
 export function createBunRuntime(): Runtime {
-  return { name: "bun", listen: listenBun, serveHttp: serveHttpBun };
+  return {
+    name: "bun",
+    listen: (options) =>
+      options.websocket ? listenBunWebSocket(options) : listenBun(options),
+    serveHttp: serveHttpBun,
+  };
 }

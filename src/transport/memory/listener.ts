@@ -8,6 +8,7 @@
 
 import type { Conn, Listener } from "../types.ts";
 import { createMemoryPair, type MemoryPairOptions } from "./pair.ts";
+import { createAcceptQueue } from "../accept_queue.ts";
 
 /** A listener you can connect to in-process. */
 export interface MemoryListener extends Listener {
@@ -19,35 +20,16 @@ export interface MemoryListener extends Listener {
 export function createMemoryListener(
   options: MemoryPairOptions = {},
 ): MemoryListener {
-  const queue: Conn[] = [];
-  let waiting: ((conn: Conn | undefined) => void) | undefined;
-  let closed = false;
+  const queue = createAcceptQueue();
   return {
     addr: { hostname: "memory", port: 0 },
     connect() {
-      if (closed) throw new Error("Cannot connect: listener closed");
+      if (queue.ended) throw new Error("Cannot connect: listener closed");
       const [client, server] = createMemoryPair(options);
-      if (waiting) {
-        const w = waiting;
-        waiting = undefined;
-        w(server);
-      } else queue.push(server);
+      queue.push(server);
       return client;
     },
-    close() {
-      closed = true;
-      waiting?.(undefined);
-      waiting = undefined;
-    },
-    async *[Symbol.asyncIterator](): AsyncIterator<Conn> {
-      while (true) {
-        const next = queue.shift() ??
-          (closed ? undefined : await new Promise<Conn | undefined>((r) => {
-            waiting = r;
-          }));
-        if (!next) return;
-        yield next;
-      }
-    },
+    close: () => queue.end(),
+    [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
   };
 }
