@@ -174,6 +174,9 @@ export function connectClient(o: ClientOptions): Promise<LoadClient> {
       },
       destroy: () => socket.destroy(),
     };
-    socket.on("connect", () => socket.write(encodeConnect(o)));
+    socket.on("connect", () => {
+      socket.setNoDelay(true);
+      socket.write(encodeConnect(o));
+    });
   });
 }

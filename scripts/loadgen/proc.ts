@@ -32,10 +32,31 @@ export function rssKiB(pid: number | "self"): number {
   }
 }
 
+/** Busy CPU seconds of the whole machine (all cores), or NaN. */
+export function machineBusySeconds(): number {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0];
+    const f = line.split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy = all but idle+iowait
+    const busy = f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3] - f[4];
+    return busy / TICKS_PER_SECOND;
+  } catch {
+    return NaN; // not Linux
+  }
+}
+
+/** CPU shares between `startCpuMeter()` and `stop()`, in cores. */
+export interface CpuShares {
+  self: number;
+  broker: number;
+  /** Everything else on the machine (other processes, softirq). */
+  other: number;
+}
+
 /** CPU use of this process and of `pid` between `start()` and `stop()`. */
 export interface CpuMeter {
-  /** Fractions of one core: `{ self, broker }`. */
-  stop(): { self: number; broker: number };
+  /** Fractions of one core each. */
+  stop(): CpuShares;
 }
 
 /** Start measuring CPU shares from now. */
@@ -43,13 +64,14 @@ export function startCpuMeter(pid: number | undefined): CpuMeter {
   const t0 = performance.now();
   const s0 = cpuSeconds("self");
   const b0 = pid ? cpuSeconds(pid) : NaN;
+  const m0 = machineBusySeconds();
   return {
     stop() {
       const secs = (performance.now() - t0) / 1000;
-      return {
-        self: (cpuSeconds("self") - s0) / secs,
-        broker: pid ? (cpuSeconds(pid) - b0) / secs : NaN,
-      };
+      const self = (cpuSeconds("self") - s0) / secs;
+      const broker = pid ? (cpuSeconds(pid) - b0) / secs : NaN;
+      const all = (machineBusySeconds() - m0) / secs;
+      return { self, broker, other: all - self - (broker || 0) };
     },
   };
 }

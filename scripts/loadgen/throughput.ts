@@ -20,7 +20,7 @@ import {
   createWindowedPublisher,
   runQos0,
 } from "./drive.ts";
-import { startCpuMeter } from "./proc.ts";
+import { type CpuShares, startCpuMeter } from "./proc.ts";
 import { encodePublish, publishPayloadStart } from "./wire.ts";
 
 /** Received copies allowed in flight before publishers wait. */
@@ -64,6 +64,7 @@ async function measure(
   const received = c.received - r0;
   c.stopped = true;
   c.wake();
+  if (received === 0) throw new Error(`No messages received in ${name}`);
   return {
     scenario: name,
     value: Math.round(received / secs),
@@ -75,6 +76,7 @@ async function measure(
       lost_copies: c.lost - l0,
       cpu_loadgen: round(share.self),
       cpu_broker: round(share.broker),
+      cpu_other: round(share.other),
     },
   };
 }
@@ -199,6 +201,7 @@ export async function latency(
       rate: ctx.latencyRate,
       cpu_loadgen: round(cpu.self),
       cpu_broker: round(cpu.broker),
+      cpu_other: round(cpu.other),
     },
   };
 }
@@ -209,7 +212,7 @@ async function pace(
   tpl: ReturnType<typeof encodePublish>,
   pub: LoadClient,
   startMeasuring: () => void,
-): Promise<{ self: number; broker: number }> {
+): Promise<CpuShares> {
   const total = ctx.latencyRate * (ctx.warmupMs + ctx.durationMs) / 1000;
   const warm = ctx.latencyRate * ctx.warmupMs / 1000;
   const t0 = performance.now();
