@@ -69,7 +69,7 @@ export function createSessionHandle(
   present: boolean,
 ): Session {
   const live = (): boolean =>
-    s.attached === a && ctx.sessions.get(s.clientId) === s;
+    !ctx.closed && s.attached === a && ctx.sessions.get(s.clientId) === s;
   const { store } = ctx;
   const durableCommit = (): Promise<void> =>
     s.durable ? store.committed() : Promise.resolve();

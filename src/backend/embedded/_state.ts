@@ -82,6 +82,8 @@ export interface SessionState {
 /** What the state operations share with the backend. */
 export interface Context {
   store: Store;
+  /** Set by `close()`: handles go inert, the store is gone. */
+  closed: boolean;
   logger: Logger;
   metrics: Metrics;
   now: () => number;

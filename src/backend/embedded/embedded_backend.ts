@@ -87,6 +87,7 @@ export async function createEmbeddedBackend(
   const retained = new Map<string, Message>();
   const shares = new Map<string, { members: number; next: number }>();
   const ctx: Context = {
+    closed: false,
     store: openStore({
       dir: options.dir,
       memory: options.memory,
@@ -114,7 +115,6 @@ export async function createEmbeddedBackend(
   };
   const { store } = ctx;
   restore(ctx, store.load(now()), retained, (key) => share(key).members++);
-  let closed = false;
   const sweeper = setInterval(sweep, options.sweepIntervalMs ?? 1000);
   sweeper.unref();
 
@@ -195,7 +195,7 @@ export async function createEmbeddedBackend(
   }
 
   function publish(message: Message): Promise<void> {
-    if (closed) {
+    if (ctx.closed) {
       return Promise.reject(new Error("Cannot publish: backend closed"));
     }
     const t = now();
@@ -209,7 +209,7 @@ export async function createEmbeddedBackend(
   }
 
   function openSession(o: OpenSessionOptions): Promise<Session> {
-    if (closed) {
+    if (ctx.closed) {
       return Promise.reject(new Error("Cannot open session: backend closed"));
     }
     let s = sessions.get(o.clientId);
@@ -244,6 +244,11 @@ export async function createEmbeddedBackend(
   }
 
   function lookup(filter: string): Promise<Message[]> {
+    if (ctx.closed) {
+      return Promise.reject(
+        new Error("Cannot look up retained: backend closed"),
+      );
+    }
     if (isShared(filter)) return Promise.resolve([]);
     const t = now();
     const out: Message[] = [];
@@ -273,8 +278,8 @@ export async function createEmbeddedBackend(
       };
     },
     close() {
-      if (closed) return RESOLVED;
-      closed = true;
+      if (ctx.closed) return RESOLVED;
+      ctx.closed = true;
       clearInterval(sweeper);
       store.close();
       return RESOLVED;

@@ -1,0 +1,138 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { connect, msg, text } from "../../../tests/helpers/backend_harness.ts";
+import type { LogFields, Logger, Metrics } from "../../observability/types.ts";
+import { nullLogger, nullMetrics } from "../../observability/types.ts";
+import type { Backend } from "../types.ts";
+import { createEmbeddedBackend, type EmbeddedBackendOptions } from "./mod.ts";
+
+async function withDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "jetmq-embedded-"));
+  try {
+    await body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function open(
+  dir: string,
+  more: Partial<EmbeddedBackendOptions> = {},
+): Promise<Backend> {
+  return createEmbeddedBackend({
+    dir,
+    logger: nullLogger,
+    metrics: nullMetrics,
+    ...more,
+  });
+}
+
+test("createEmbeddedBackend() warns with client id and topic and counts jetmq_queue_dropped_total on overflow", async () => {
+  const warnings: [string, LogFields | undefined][] = [];
+  const counts = new Map<string, number>();
+  const logger: Logger = {
+    ...nullLogger,
+    warn: (message, fields) => void warnings.push([message, fields]),
+  };
+  const metrics: Metrics = {
+    inc: (name, by = 1) => void counts.set(name, (counts.get(name) ?? 0) + by),
+    set() {},
+  };
+  const backend = await createEmbeddedBackend({
+    dir: "",
+    memory: true,
+    logger,
+    metrics,
+    maxQueuedMessages: 1,
+  });
+  try {
+    const s = await connect(backend, "full");
+    await s.subscribe("f", 1);
+    await s.session.detach(60);
+    await backend.publish(msg("f", "1"));
+    await backend.publish(msg("f", "2"));
+    assert.equal(counts.get("jetmq_queue_dropped_total"), 1);
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0][1]?.clientId, "full");
+    assert.equal(warnings[0][1]?.topic, "f");
+  } finally {
+    await backend.close();
+  }
+});
+
+test("createEmbeddedBackend() alternates shared subscription members round robin [MQTT-4.8.2-4]", async () => {
+  const backend = await open("", { memory: true });
+  try {
+    const m1 = await connect(backend, "m1");
+    const m2 = await connect(backend, "m2");
+    await m1.subscribe("$share/g/t", 0);
+    await m2.subscribe("$share/g/t", 0);
+    for (let i = 0; i < 4; i++) await backend.publish(msg("t", `${i}`, 0));
+    assert.deepEqual(m1.sink.deliveries.map(text), ["0", "2"]);
+    assert.deepEqual(m2.sink.deliveries.map(text), ["1", "3"]);
+  } finally {
+    await backend.close();
+  }
+});
+
+test("createEmbeddedBackend() writes nothing to SQLite for a clean (expiry 0) session", () =>
+  withDir(async (dir) => {
+    const backend = await open(dir);
+    const s = await connect(backend, "clean", { expiry: 0, window: 2 });
+    await s.subscribe("c", 1);
+    for (let i = 0; i < 5; i++) await backend.publish(msg("c", `${i}`));
+    assert.equal(s.sink.deliveries.length, 2);
+    await backend.close();
+    const db = new DatabaseSync(join(dir, "jetmq.db"));
+    try {
+      for (const table of ["sessions", "subscriptions", "queue", "messages"]) {
+        const row = db.prepare(`SELECT count(*) AS n FROM ${table}`).get();
+        assert.equal(row?.n, 0, table);
+      }
+    } finally {
+      db.close();
+    }
+  }));
+
+test("createEmbeddedBackend() persists a clean session taken over with an expiry, in-flight ids kept", () =>
+  withDir(async (dir) => {
+    let backend = await open(dir);
+    const first = await connect(backend, "m", { expiry: 0 });
+    await first.subscribe("m", 1);
+    await backend.publish(msg("m", "x"));
+    const [sent] = await first.sink.next(1);
+    const second = await connect(backend, "m", { expiry: 60 });
+    assert.equal(second.session.present, true);
+    await second.sink.next(1);
+    await second.session.detach(60);
+    await backend.close();
+    backend = await open(dir);
+    try {
+      const back = await connect(backend, "m");
+      assert.equal(back.session.present, true);
+      const [again] = await back.sink.next(1);
+      assert.equal(again.kind === "publish" && again.dup, true);
+      assert.equal(
+        again.kind === "publish" && again.packetId,
+        sent.kind === "publish" && sent.packetId,
+      );
+    } finally {
+      await backend.close();
+    }
+  }));
+
+test("Session handles are inert and backend calls reject after close()", async () => {
+  const backend = await open("", { memory: true });
+  const s = await connect(backend, "late");
+  await backend.close();
+  assert.deepEqual(await s.session.subscribe([]), []);
+  await s.session.ack(1);
+  await s.session.detach(60);
+  assert.equal(await s.session.receiveQoS2(1, msg("a", "b", 2)), false);
+  await assert.rejects(backend.publish(msg("a", "b")));
+  await assert.rejects(backend.retained("#"));
+});
