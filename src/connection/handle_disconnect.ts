@@ -26,7 +26,10 @@ export function handleDisconnect(
     });
   }
   if (expiry !== undefined) c.sessionExpiry = expiry;
+  // Only Normal disconnection (0x00) discards the will [MQTT-3.14.4-3]:
+  // 0x04 asks for it, and an error code is no clean goodbye either.
   return closeConnection(st, {
-    publishWill: p.reasonCode === ReasonCode.DisconnectWithWillMessage,
+    publishWill: (p.reasonCode ?? ReasonCode.NormalDisconnection) !==
+      ReasonCode.NormalDisconnection,
   });
 }

@@ -78,5 +78,11 @@ async function subscribe(
       ? problem(st, c, "Invalid topic filter")
       : undefined,
   });
-  await st.router.sendRetained(c.session, entries, existed);
+  const half = st.limits.maxWriteBuffer / 2;
+  await st.router.sendRetained(
+    c.session,
+    entries,
+    existed,
+    () => st.out.buffered > half ? st.out.ready() : undefined,
+  );
 }

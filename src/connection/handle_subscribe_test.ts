@@ -205,3 +205,33 @@ test("handleUnsubscribe() v5 reason codes: 0x00 and 0x11 No subscription existed
     ]);
   }
 });
+
+test("handleSubscribe() delivers every retained match to a paused reader, none dropped", async () => {
+  await using broker = await startBroker({
+    limits: { maxWriteBuffer: 2048 },
+    pairHighWaterMark: 256,
+  });
+  const { client: pub } = await broker.connect({ clientId: "p" });
+  for (let i = 0; i < 200; i++) {
+    await pub.send(publish(`many/${i}`, "v".repeat(50), 0, undefined, {
+      retain: true,
+    }));
+  }
+  await expectNothing(pub);
+  const { client: sub } = await broker.connect({ clientId: "s" });
+  sub.pause();
+  await sub.send({
+    type: PacketType.SUBSCRIBE,
+    packetId: 1,
+    subscriptions: [{ filter: "many/#", qos: 0 }],
+  });
+  // Give the server time to overrun a slow reader if it did not pace.
+  for (let i = 0; i < 5; i++) await expectNothing(pub);
+  sub.resume();
+  assert.equal((await sub.next()).type, PacketType.SUBACK);
+  for (let i = 0; i < 200; i++) expectPublish(await sub.next());
+  assert.equal(
+    broker.metrics.counts.get("jetmq_qos0_dropped_slow_reader_total"),
+    undefined,
+  );
+});

@@ -61,14 +61,20 @@ export function createRouter(options: RouterOptions): Router {
   let assigned = 0;
 
   /** The session of `entry` ends without a normal DISCONNECT. */
-  const abnormalEnd = (entry: Live, expiry: number): void => {
-    if (entry.will) wills.schedule(entry.clientId, entry.will, expiry);
+  const abnormalEnd = (entry: Live, expiry: number): Promise<void> =>
+    entry.will
+      ? wills.schedule(entry.clientId, entry.will, expiry)
+      : Promise.resolve();
+
+  const forget = (entry: Live): void => {
+    entry.released = true;
+    if (live.get(entry.clientId) === entry) live.delete(entry.clientId);
+    metrics.set("jetmq_sessions_connected", live.size);
   };
 
   const takeover = (entry: Live): void => {
     if (entry.released) return;
-    entry.released = true;
-    if (live.get(entry.clientId) === entry) live.delete(entry.clientId);
+    forget(entry);
     metrics.inc("jetmq_sessions_taken_over_total");
     logger.info("Session taken over", { clientId: entry.clientId });
     abnormalEnd(entry, entry.expiry);
@@ -93,6 +99,7 @@ export function createRouter(options: RouterOptions): Router {
         released: false,
       };
       live.set(clientId, entry);
+      metrics.set("jetmq_sessions_connected", live.size);
       let session;
       try {
         session = await backend.openSession({
@@ -104,8 +111,7 @@ export function createRouter(options: RouterOptions): Router {
           onTakeover: () => takeover(entry),
         });
       } catch (err) {
-        entry.released = true;
-        if (live.get(clientId) === entry) live.delete(clientId);
+        forget(entry);
         throw err;
       }
       if (entry.released) {
@@ -119,9 +125,8 @@ export function createRouter(options: RouterOptions): Router {
         session,
         async release({ expiry, publishWill }) {
           if (entry.released) return;
-          entry.released = true;
-          if (live.get(clientId) === entry) live.delete(clientId);
-          if (publishWill) abnormalEnd(entry, expiry);
+          forget(entry);
+          if (publishWill) await abnormalEnd(entry, expiry);
           await session.detach(expiry);
         },
       };
@@ -134,8 +139,8 @@ export function createRouter(options: RouterOptions): Router {
         return Promise.reject(err);
       }
     },
-    sendRetained: (session, entries, existed) =>
-      sendRetained(backend, session, entries, existed, now()),
+    sendRetained: (session, entries, existed, ready) =>
+      sendRetained(backend, session, entries, existed, now(), ready),
     async close() {
       await wills.close();
     },

@@ -13,7 +13,8 @@ import { isShared } from "../topic/mod.ts";
  * with RETAIN set and QoS = min(stored, granted) [MQTT-3.3.1-6]
  * [MQTT-3.8.4-4]. v5 Retain Handling: 0 always, 1 only for a new
  * subscription, 2 never [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11].
- * Shared subscriptions get none [MQTT-4.8.2-6 (non-normative)].
+ * Shared subscriptions get none. `ready`, when given, is awaited before
+ * each message while the connection's output is full.
  */
 export async function sendRetained(
   backend: Backend,
@@ -21,6 +22,7 @@ export async function sendRetained(
   entries: readonly SubscriptionEntry[],
   existed: readonly boolean[],
   now: number,
+  ready?: () => Promise<void> | undefined,
 ): Promise<void> {
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
@@ -36,6 +38,9 @@ export async function sendRetained(
         continue;
       }
       const qos = Math.min(message.qos, entry.qos) as QoS;
+      // Paced by the connection's output, so a burst is not dropped.
+      const wait = ready?.();
+      if (wait) await wait;
       await session.enqueue(message, { qos, retain: true, subscriptionIds });
     }
   }

@@ -87,12 +87,14 @@ export interface Router {
   publish(message: Message): Promise<void>;
   /**
    * Send retained messages after a SUBACK ([MQTT-3.3.1-6]), honouring v5
-   * Retain Handling; never for shared subscriptions.
+   * Retain Handling; never for shared subscriptions. `ready` paces the
+   * sending: it returns a promise while the connection's output is full.
    */
   sendRetained(
     session: Session,
     entries: readonly SubscriptionEntry[],
     existed: readonly boolean[],
+    ready?: () => Promise<void> | undefined,
   ): Promise<void>;
   /** Publish pending wills whose delay elapsed, stop timers. */
   close(): Promise<void>;

@@ -24,9 +24,10 @@ export interface WillSchedulerOptions {
 export interface WillScheduler {
   /**
    * A connection of `clientId` ended abnormally. The will goes out after
-   * min(Will Delay Interval, session expiry) seconds; 0 means now.
+   * min(Will Delay Interval, session expiry) seconds; 0 means now, and the
+   * promise resolves once that publish is durable (never rejects).
    */
-  schedule(clientId: string, will: Will, sessionExpiry: number): void;
+  schedule(clientId: string, will: Will, sessionExpiry: number): Promise<void>;
   /**
    * A new connection attached to `clientId` before the delay passed: the
    * will is dropped if the session continues [MQTT-3.1.3-9], published now
@@ -81,11 +82,14 @@ export function createWillScheduler(
   const { now, setTimer, logger, metrics } = options;
   const pending = new Map<string, Pending>();
 
-  const send = (clientId: string, will: Will): void => {
+  const send = (clientId: string, will: Will): Promise<void> => {
     metrics.inc("jetmq_wills_published_total");
-    options.publish(willToMessage(will, clientId, now())).catch((err) => {
-      logger.error("Cannot publish will", { clientId, error: String(err) });
-    });
+    return options.publish(willToMessage(will, clientId, now())).catch(
+      (err) => {
+        metrics.inc("jetmq_will_errors_total");
+        logger.error("Cannot publish will", { clientId, error: String(err) });
+      },
+    );
   };
 
   const fire = (clientId: string): void => {
@@ -107,6 +111,7 @@ export function createWillScheduler(
       const ms = delay * 1000;
       const cancel = setTimer(() => fire(clientId), ms);
       pending.set(clientId, { will, dueAt: now() + ms, cancel });
+      return Promise.resolve();
     },
     reattach(clientId, clean) {
       const entry = pending.get(clientId);
@@ -115,15 +120,16 @@ export function createWillScheduler(
       if (clean) fire(clientId);
       else pending.delete(clientId);
     },
-    close() {
+    async close() {
       const t = now();
+      const sent: Promise<void>[] = [];
       for (const [clientId, entry] of pending) {
         entry.cancel();
-        if (entry.dueAt <= t) send(clientId, entry.will);
+        if (entry.dueAt <= t) sent.push(send(clientId, entry.will));
         else logger.info("Dropping delayed will at shutdown", { clientId });
       }
       pending.clear();
-      return Promise.resolve();
+      await Promise.all(sent);
     },
   };
 }

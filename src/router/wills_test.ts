@@ -178,3 +178,15 @@ test("createRouter() a v5 will keeps its message properties", async () => {
   const got = expectPublish(await sub.next());
   assert.deepEqual(got.properties, properties);
 });
+
+test("createRouter() publishes the will after a v5 DISCONNECT with an error code", async () => {
+  await using broker = await startBroker();
+  const sub = await subscriber(broker, "s", "will/#", 1);
+  const { client } = await withWill(broker, "de", { protocolVersion: 5 });
+  await client.send({
+    type: PacketType.DISCONNECT,
+    reasonCode: ReasonCode.ImplementationSpecificError,
+  });
+  await client.served;
+  assert.equal(text(expectPublish(await sub.next())), "gone");
+});
