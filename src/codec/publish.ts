@@ -24,7 +24,12 @@ import {
   writeU16,
 } from "./primitives.ts";
 import { decodeProperties, encodeProperties } from "./properties.ts";
-import type { ProtocolVersion, PublishPacket, QoS } from "./types.ts";
+import type {
+  Properties,
+  ProtocolVersion,
+  PublishPacket,
+  QoS,
+} from "./types.ts";
 import { PacketType } from "./types.ts";
 
 const WHAT = "PUBLISH";
@@ -62,11 +67,17 @@ export function decodePublish(
       malformed(WHAT, "packet identifier is 0 [MQTT-2.3.1-1]");
     }
   }
-  const properties = version === 5
-    ? decodeProperties(r, PacketType.PUBLISH)
-    : undefined;
-  if (version === 5 && topic === "" && properties?.topicAlias === undefined) {
-    protocolError(WHAT, "empty topic name without Topic Alias [MQTT-3.3.2-1]");
+  let properties: Properties | undefined;
+  if (version === 5) {
+    // Most PUBLISH packets carry no properties: skip the general decoder.
+    if (r.pos < r.end && r.buf[r.pos] === 0) r.pos++;
+    else properties = decodeProperties(r, PacketType.PUBLISH);
+    if (topic === "" && properties?.topicAlias === undefined) {
+      protocolError(
+        WHAT,
+        "empty topic name without Topic Alias [MQTT-3.3.2-1]",
+      );
+    }
   }
   const payload = r.buf.subarray(r.pos, r.end);
   r.pos = r.end;
