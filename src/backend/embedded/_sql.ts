@@ -88,6 +88,17 @@ export function migrate(db: DatabaseSync): void {
   db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
 }
 
+/** Inline queue rows inserted by one statement (fewer calls into SQLite). */
+export const INLINE_BATCH = 8;
+
+/** Parameters of one inline queue row. */
+export const INLINE_PARAMS = 13;
+
+const INSERT_INLINE = `INSERT OR REPLACE INTO queue (client_id, seq,
+  message_id, qos, retain, sub_ids, state, topic, payload, msg_qos, msg_retain,
+  props, expires_at, origin) VALUES `;
+const INLINE_VALUES = "(?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
 /** Every statement the store runs. */
 export function prepareAll(db: DatabaseSync) {
   const p = (sql: string) => db.prepare(sql);
@@ -123,10 +134,9 @@ export function prepareAll(db: DatabaseSync) {
     setQueuedState: p(
       "UPDATE queue SET state = ? WHERE client_id = ? AND seq = ?",
     ),
-    putQueuedInline: p(
-      `INSERT OR REPLACE INTO queue (client_id, seq, message_id, qos, retain,
-       sub_ids, state, topic, payload, msg_qos, msg_retain, props, expires_at,
-       origin) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    putQueuedInline: p(INSERT_INLINE + INLINE_VALUES),
+    putQueuedInlineMany: p(
+      INSERT_INLINE + Array(INLINE_BATCH).fill(INLINE_VALUES).join(", "),
     ),
     deleteQueued: p(
       "DELETE FROM queue WHERE client_id = ? AND seq BETWEEN ? AND ?",

@@ -12,7 +12,16 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { clearImmediate, setImmediate } from "node:timers";
 import type { Logger } from "../../observability/types.ts";
 import type { MessageRow } from "./_codec.ts";
-import { dbPath, load, migrate, prepareAll } from "./_sql.ts";
+import {
+  dbPath,
+  INLINE_BATCH,
+  INLINE_PARAMS,
+  load,
+  migrate,
+  prepareAll,
+} from "./_sql.ts";
+
+type Value = string | number | null | Uint8Array;
 
 /** State of a queued row: waiting or sent (PUBLISH), or PUBREC received. */
 export const QueueState = { Publish: 0, Pubrel: 1 } as const;
@@ -138,6 +147,8 @@ export function openStore(options: StoreOptions): Store {
   db.exec("PRAGMA busy_timeout = 5000");
   migrate(db);
   const s = prepareAll(db);
+  /** Parameters of inline queue rows not yet inserted (same batch). */
+  const inline: Value[] = [];
   let inTx = false;
   let batch: Batch | undefined;
   let scheduled: ReturnType<typeof setImmediate> | undefined;
@@ -153,6 +164,7 @@ export function openStore(options: StoreOptions): Store {
     if (scheduled !== undefined) clearImmediate(scheduled);
     scheduled = undefined;
     if (inTx) options.beforeCommit();
+    flushInline();
     const done = batch;
     batch = undefined;
     if (inTx) {
@@ -173,11 +185,22 @@ export function openStore(options: StoreOptions): Store {
     options.afterCommit();
   }
 
-  const w = (
-    stmt: StatementSync,
-    ...args: (string | number | null | Uint8Array)[]
-  ) => {
+  /** Runs the buffered inline inserts, 8 rows per statement when full. */
+  function flushInline(): void {
+    if (inline.length === 0) return;
+    if (inline.length === INLINE_BATCH * INLINE_PARAMS) {
+      s.putQueuedInlineMany.run(...inline);
+    } else {
+      for (let i = 0; i < inline.length; i += INLINE_PARAMS) {
+        s.putQueuedInline.run(...inline.slice(i, i + INLINE_PARAMS));
+      }
+    }
+    inline.length = 0;
+  }
+
+  const w = (stmt: StatementSync, ...args: Value[]) => {
     begin();
+    flushInline();
     stmt.run(...args);
   };
 
@@ -220,9 +243,9 @@ export function openStore(options: StoreOptions): Store {
         r.sub_ids,
         r.state,
       ),
-    putQueuedInline: (r, m, retain) =>
-      w(
-        s.putQueuedInline,
+    putQueuedInline(r, m, retain) {
+      begin();
+      inline.push(
         r.client_id,
         r.seq,
         r.qos,
@@ -236,7 +259,9 @@ export function openStore(options: StoreOptions): Store {
         m.props,
         m.expires_at,
         m.origin,
-      ),
+      );
+      if (inline.length === INLINE_BATCH * INLINE_PARAMS) flushInline();
+    },
     setQueuedState: (c, seq, state) => w(s.setQueuedState, state, c, seq),
     deleteQueued: (c, from, to) => w(s.deleteQueued, c, from, to),
     putQoS2: (c, p) => w(s.putQoS2, c, p),
