@@ -106,3 +106,21 @@ for (const [file, { valid, invalid }] of Object.entries(VECTORS)) {
     });
   }
 }
+
+test("every packet file has valid and invalid vectors for 3.1, 3.1.1 and 5.0", () => {
+  for (const [file, { valid, invalid }] of Object.entries(VECTORS)) {
+    for (const version of [3, 4, 5]) {
+      // AUTH exists only in 5.0: older versions get invalid vectors only.
+      if (file !== "auth" || version === 5) {
+        assert.ok(
+          valid.some((v) => v.version === version),
+          `${file} valid v${version}`,
+        );
+      }
+      assert.ok(
+        invalid.some((v) => v.version === version),
+        `${file} invalid v${version}`,
+      );
+    }
+  }
+});

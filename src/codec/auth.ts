@@ -12,7 +12,7 @@ import {
   readU8,
 } from "./primitives.ts";
 import { encodeReasonAndProperties } from "./disconnect.ts";
-import { decodeProperties } from "./properties.ts";
+import { checkAuthenticationMethod, decodeProperties } from "./properties.ts";
 import type { ReasonCode } from "./reason_codes.ts";
 import type { AuthPacket } from "./types.ts";
 import { PacketType } from "./types.ts";
@@ -47,7 +47,10 @@ export function decodeAuth(r: ByteReader): AuthPacket {
   packet.reasonCode = code as ReasonCode;
   if (len > 1) {
     const properties = decodeProperties(r, PacketType.AUTH);
-    if (properties !== undefined) packet.properties = properties;
+    if (properties !== undefined) {
+      checkAuthenticationMethod(properties, WHAT);
+      packet.properties = properties;
+    }
   }
   if (r.pos !== r.end) malformed(WHAT, "trailing bytes");
   return packet;

@@ -22,6 +22,7 @@ import {
   writeU8,
 } from "./primitives.ts";
 import {
+  checkAuthenticationMethod,
   decodeProperties,
   encodeProperties,
   WILL_PROPERTIES,
@@ -80,7 +81,10 @@ export function decodeConnect(r: ByteReader): ConnectPacket {
   };
   if (protocolVersion === 5) {
     const properties = decodeProperties(r, PacketType.CONNECT);
-    if (properties !== undefined) packet.properties = properties;
+    if (properties !== undefined) {
+      checkAuthenticationMethod(properties, WHAT);
+      packet.properties = properties;
+    }
   }
   packet.clientId = readString(r, WHAT, "client identifier");
   if (willFlag) {

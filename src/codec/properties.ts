@@ -451,3 +451,19 @@ function encodeOne(w: ByteWriter, def: PropertyDefinition, value: unknown) {
       return writeBinary(w, value as Uint8Array);
   }
 }
+
+/**
+ * Authentication Data without an Authentication Method is a Protocol Error
+ * (§3.1.2.11.10, §3.15.2.2.3).
+ */
+export function checkAuthenticationMethod(
+  props: Properties,
+  what: string,
+): void {
+  if (
+    props.authenticationData !== undefined &&
+    props.authenticationMethod === undefined
+  ) {
+    protocolError(what, "Authentication Data without Authentication Method");
+  }
+}

@@ -68,9 +68,15 @@ export function properties(where: number): Arb<Properties | undefined> {
   for (const def of PROPERTY_TABLE) {
     if (def.allowedIn & (1 << where)) model[def.key] = valueArb(def, where);
   }
-  return fc.record(model, { requiredKeys: [] }).map((p) =>
-    Object.keys(p).length === 0 ? undefined : (p as Properties)
-  );
+  return fc.record(model, { requiredKeys: [] }).map((p) => {
+    if (Object.keys(p).length === 0) return undefined;
+    const props = p as Properties;
+    // Authentication Data needs an Authentication Method (§3.1.2.11.10).
+    if (props.authenticationData && props.authenticationMethod === undefined) {
+      props.authenticationMethod = "m";
+    }
+    return props;
+  });
 }
 
 const v5Props = (version: ProtocolVersion, where: number) =>

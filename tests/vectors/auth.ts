@@ -92,4 +92,11 @@ export const invalid: InvalidVector[] = [
     hex: hex("f0 0a", "18", "08", "15 00 01 61", "15 00 01 62"),
     reasonCode: 0x82,
   },
+  {
+    name: "authentication data without method",
+    version: 5,
+    spec: "§3.15.2.2.3",
+    hex: hex("f0 07", "18", "05", "16 00 02 01 02"),
+    reasonCode: 0x82,
+  },
 ];

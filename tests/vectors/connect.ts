@@ -349,4 +349,11 @@ export const invalid: InvalidVector[] = [
     ),
     reasonCode: 0x82,
   },
+  {
+    name: "authentication data without method",
+    version: 5,
+    spec: "§3.1.2.11.10",
+    hex: hex("10 12", MQTT, "05", "02", "00 3c", "05 16 00 02 01 02", "00 00"),
+    reasonCode: 0x82,
+  },
 ];
