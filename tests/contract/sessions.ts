@@ -131,7 +131,13 @@ export function sessionContract(withBackend: WithBackend): void {
       const sent = publishes(await s.sink.next(3));
       await s.session.received(sent[1].packetId!);
       await s.session.detach(3600);
-      await ctx.backend.publish(msg("d/4", "4", 1));
+      const properties = {
+        contentType: "a/b",
+        correlationData: new Uint8Array([0, 255]),
+        userProperties: [["k", "v"], ["k", "w"]] as [string, string][],
+      };
+      const expiresAt = ctx.clock.now() + 60_000;
+      await ctx.backend.publish(msg("d/4", "4", 1, { properties, expiresAt }));
       assert.equal(await pub.session.receiveQoS2(11, msg("d/q", "q", 2)), true);
       await ctx.backend.publish(msg("keep", "kept", 1, { retain: true }));
       const backend = await ctx.restart();
@@ -153,6 +159,9 @@ export function sessionContract(withBackend: WithBackend): void {
       ]);
       assert.deepEqual(p.map((d) => d.dup), [true, true, false, false]);
       assert.deepEqual(p[2].subscriptionIds, [5]);
+      assert.deepEqual(p[2].message.properties, properties);
+      assert.equal(p[2].message.expiresAt, expiresAt);
+      assert.ok(p[2].message.payload instanceof Uint8Array);
       assert.equal(p[3].qos, 2);
       const again = await connect(backend, "pub");
       assert.equal(again.session.present, true);
