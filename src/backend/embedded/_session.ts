@@ -85,8 +85,9 @@ export function createSessionHandle(
     resume() {
       if (live()) resume(ctx, s);
     },
-    subscribe(entries: SubscriptionEntry[]) {
-      if (!live()) return Promise.resolve(entries.map(() => false));
+    async subscribe(entries: SubscriptionEntry[]) {
+      if (!live()) return entries.map(() => false);
+      // An invalid filter (the router validates first) rejects: TypeError.
       const existed = entries.map((e) => {
         const options = optionsOf(e);
         const had = addSubscription(ctx, s, e.filter, options);
@@ -95,7 +96,8 @@ export function createSessionHandle(
         }
         return had;
       });
-      return durableCommit().then(() => existed);
+      await durableCommit();
+      return existed;
     },
     unsubscribe(filters: string[]) {
       if (!live()) return Promise.resolve(filters.map(() => false));

@@ -136,3 +136,13 @@ test("Session handles are inert and backend calls reject after close()", async (
   await assert.rejects(backend.publish(msg("a", "b")));
   await assert.rejects(backend.retained("#"));
 });
+
+test("Session.subscribe() rejects an invalid filter with TypeError", async () => {
+  const backend = await open("", { memory: true });
+  try {
+    const s = await connect(backend, "bad");
+    await assert.rejects(s.subscribe("a/#/b", 0), TypeError);
+  } finally {
+    await backend.close();
+  }
+});
