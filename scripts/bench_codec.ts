@@ -7,7 +7,9 @@
  *
  * Decode: 64-byte-payload QoS 0 PUBLISH packets on a 14-byte topic, arriving
  * 1,000 per network chunk (≈ 86 KB), through `createPacketDecoder` (the
- * synchronous core of PacketDecoderStream). Encode: the same packets through
+ * synchronous core of PacketDecoderStream), with the default one copy per
+ * chunk and without it (`copyChunks: false`, for transports that hand over
+ * fresh chunks). Encode: the same packets through
  * a reused `ByteWriter` (the per-connection writer's path).
  *
  * @module
@@ -88,11 +90,12 @@ function run(name: string, body: () => number): void {
   report(name, packets, now - start, (cpuMicros() - cpu0) / 1000);
 }
 
-function benchDecode(version: 4 | 5): void {
+function benchDecode(version: 4 | 5, copyChunks = true): void {
   const chunk = makeChunk(version);
-  const decoder = createPacketDecoder({ version });
+  const decoder = createPacketDecoder({ version, copyChunks });
   let sink = 0;
-  run(`decode PUBLISH v${version} (${PER_CHUNK}/chunk)`, () => {
+  const label = copyChunks ? "" : ", copyChunks: false";
+  run(`decode PUBLISH v${version} (${PER_CHUNK}/chunk${label})`, () => {
     const packets: Packet[] = decoder.push(chunk);
     sink += packets.length;
     return packets.length;
@@ -177,6 +180,7 @@ async function benchWriter(): Promise<void> {
 
 benchDecode(4);
 benchDecode(5);
+benchDecode(4, false);
 benchEncode(4);
 benchEncode(5);
 await benchStream();
