@@ -96,5 +96,7 @@ function applyAlias(c: Connected, packet: PublishPacket): void {
   if (!found) return;
   const p = packet.properties ?? (packet.properties = {});
   p.topicAlias = found.alias;
-  if (found.known) packet.topic = "";
+  // QoS 2 keeps its topic: MQTT.js 5 stores QoS 2 packets before resolving
+  // aliases and would hand the application an empty topic.
+  if (found.known && packet.qos !== 2) packet.topic = "";
 }

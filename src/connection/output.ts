@@ -9,6 +9,9 @@ import { createPacketWriter, type PacketWriter } from "../codec/mod.ts";
 import type { Packet, ProtocolVersion } from "../codec/types.ts";
 import type { Conn } from "../transport/types.ts";
 
+/** Bytes each of the writer's two buffers starts with. */
+const INITIAL_CAPACITY = 1024;
+
 /** What handlers write to. */
 export interface PacketOutput {
   /** Encode and queue one packet (flushed once per tick). */
@@ -42,6 +45,9 @@ export function createOutput(
 ): PacketOutput {
   const writer: PacketWriter = createPacketWriter(conn.writable.getWriter(), {
     highWaterMark,
+    // Small to start: idle connections must stay cheap; buffers grow (and
+    // shrink back) with traffic.
+    initialCapacity: INITIAL_CAPACITY,
   });
   let failed = false;
   const failOnce = (err: unknown): void => {
