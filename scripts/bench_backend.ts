@@ -2,11 +2,11 @@
 /**
  * Embedded backend throughput, for Deno and Bun:
  *
- *     deno run -A scripts/bench_backend.ts [--messages 200000] [--inflight 64]
+ *     deno run -A scripts/bench_backend.ts [--messages 200000] [--inflight 64] [--size 64]
  *     bun scripts/bench_backend.ts
  *
  * One publisher → one persistent subscriber (session expiry 1 h, window 64),
- * QoS 1, 64-byte payloads, a SQLite file in a temporary directory. The
+ * QoS 1, `--size`-byte payloads (64), a SQLite file in a temporary directory. The
  * publisher keeps `--inflight` publishes outstanding, as a router does with
  * a client's Receive Maximum; a publish counts once its promise resolved
  * (copy committed). The subscriber acknowledges every delivery a microtask
@@ -30,6 +30,7 @@ const arg = (name: string, fallback: number): number => {
 };
 const MESSAGES = arg("--messages", 200_000);
 const INFLIGHT = arg("--inflight", 64);
+const SIZE = arg("--size", 64);
 const runtime = "Bun" in globalThis ? "bun" : "deno";
 
 async function run(
@@ -75,7 +76,7 @@ async function run(
       retainHandling: 0,
     }]);
     session.resume();
-    const payload = new Uint8Array(64);
+    const payload = new Uint8Array(SIZE);
     const message: Message = {
       topic: "bench/x",
       payload,

@@ -36,7 +36,10 @@ CREATE TABLE IF NOT EXISTS messages (
   expires_at INTEGER,
   origin TEXT
 );
+-- A rowid table (rows appended in rowid order) plus a small unique index:
+-- payloads inline in a WITHOUT ROWID b-tree cost 2x at 1 KB.
 CREATE TABLE IF NOT EXISTS queue (
+  id INTEGER PRIMARY KEY,
   client_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
   message_id INTEGER NOT NULL,
@@ -50,9 +53,9 @@ CREATE TABLE IF NOT EXISTS queue (
   msg_retain INTEGER,
   props TEXT,
   expires_at INTEGER,
-  origin TEXT,
-  PRIMARY KEY (client_id, seq)
-) WITHOUT ROWID;
+  origin TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS queue_session ON queue (client_id, seq);
 CREATE TABLE IF NOT EXISTS qos2_in (
   client_id TEXT NOT NULL,
   packet_id INTEGER NOT NULL,
