@@ -5,12 +5,13 @@
  */
 
 import {
+  createPacketDecoder,
   MqttError,
-  PacketDecoderStream,
+  type PacketDecoder,
   UnsupportedProtocolVersionError,
 } from "../codec/mod.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
-import { type Packet, PacketType } from "../codec/types.ts";
+import { PacketType } from "../codec/types.ts";
 import type { Conn } from "../transport/types.ts";
 import { closeConnection, closeWithError } from "./close.ts";
 import { dispatch } from "./dispatch.ts";
@@ -48,14 +49,16 @@ export async function serveConnection(
   if (options.signal.aborted) onAbort();
   else options.signal.addEventListener("abort", onAbort, { once: true });
   startConnectTimer(st);
-  const decoder = new PacketDecoderStream({
+  // The synchronous decoder straight on the transport: no extra stream
+  // stage (and its queues and promises) per connection.
+  const decoder = createPacketDecoder({
     maxPacketSize: options.limits.maxPacketSize,
   });
-  const reader = conn.readable.pipeThrough(decoder).getReader();
+  const reader = conn.readable.getReader();
   // Closing ends reading, whoever closes.
   st.closed.then(() => reader.cancel().catch(() => {/* already ended */}));
   try {
-    await readLoop(st, reader);
+    await readLoop(st, reader, decoder);
     await closeConnection(st, { publishWill: true });
   } catch (err) {
     await onReadError(st, err);
@@ -68,14 +71,16 @@ export async function serveConnection(
 
 async function readLoop(
   st: ConnectionState,
-  reader: ReadableStreamDefaultReader<Packet[]>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  decoder: PacketDecoder,
 ): Promise<void> {
   for (;;) {
     const { done, value } = await reader.read();
     if (done || st.phase.name === "closing") return;
     st.lastActivity = st.now();
-    for (let i = 0; i < value.length; i++) {
-      const wait = dispatch(st, value[i]);
+    const packets = decoder.push(value);
+    for (let i = 0; i < packets.length; i++) {
+      const wait = dispatch(st, packets[i]);
       if (wait) await wait;
       if (isClosing(st)) return;
     }
