@@ -18,12 +18,20 @@ export interface PacketWriterOptions {
   highWaterMark?: number;
   /** Initial capacity of each of the two buffers. Default 16 KiB. */
   initialCapacity?: number;
+  /** The peer's Maximum Packet Size; settable later. Default: no limit. */
+  maxPacketSize?: number;
 }
 
 /** A per-connection packet writer. */
 export interface PacketWriter {
   /** The protocol version packets are encoded for (learnt from CONNECT). */
   version: ProtocolVersion;
+  /**
+   * The peer's v5 Maximum Packet Size (0 or Infinity: none). A packet that
+   * encodes larger is not queued: `write` throws a RangeError and the caller
+   * discards it [MQTT-3.1.2-24] [MQTT-3.1.2-25].
+   */
+  maxPacketSize: number;
   /** Encoded bytes not yet accepted by the transport (queued + in flight). */
   readonly buffered: number;
   /**
@@ -70,6 +78,7 @@ export function createPacketWriter(
   const capacity = options.initialCapacity ?? 16_384;
   const highWaterMark = options.highWaterMark ?? 65_536;
   let version: ProtocolVersion = options.version ?? 4;
+  let maxPacketSize = options.maxPacketSize || Infinity;
   let current: ByteWriter = createByteWriter(capacity);
   let spare: ByteWriter = createByteWriter(capacity);
   let inFlight = 0;
@@ -146,6 +155,12 @@ export function createPacketWriter(
     set version(v: ProtocolVersion) {
       version = v;
     },
+    get maxPacketSize() {
+      return maxPacketSize;
+    },
+    set maxPacketSize(size: number) {
+      maxPacketSize = size || Infinity;
+    },
     get buffered() {
       return buffered();
     },
@@ -161,6 +176,13 @@ export function createPacketWriter(
       } catch (err) {
         current.pos = mark; // drop the half-written packet
         throw err;
+      }
+      if (current.pos - mark > maxPacketSize) {
+        const size = current.pos - mark;
+        current.pos = mark;
+        throw new RangeError(
+          `Cannot send packet type ${packet.type}: ${size} bytes exceed the peer's maximum packet size ${maxPacketSize} [MQTT-3.1.2-24]`,
+        );
       }
       schedule();
       return buffered() <= highWaterMark;

@@ -131,3 +131,19 @@ test("createPacketWriter() encodes for the version it is set to", async () => {
   await out.close();
   assert.deepEqual(chunks, [[0xe0, 1, 0x8e]]);
 });
+
+test("createPacketWriter() refuses packets above the peer's maximum packet size [MQTT-3.1.2-24]", async () => {
+  const chunks: number[][] = [];
+  const sink = new WritableStream<Uint8Array>({
+    write(c) {
+      chunks.push(Array.from(c));
+    },
+  });
+  const out = createPacketWriter(sink.getWriter(), { maxPacketSize: 10 });
+  assert.throws(() => out.write(publish(6)), RangeError); // 11 bytes
+  out.write(publish(5)); // 10 bytes
+  out.maxPacketSize = 0; // no limit
+  out.write(publish(6));
+  await out.flush();
+  assert.equal(chunks.flat().length, 21);
+});
