@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PacketType, ReasonCode } from "../codec/mod.ts";
+import { MqttError, PacketType, ReasonCode } from "../codec/mod.ts";
 import { startBroker } from "../../tests/helpers/mqtt_harness.ts";
 
 test("serveConnection() accepts a 3.1.1 CONNECT with CONNACK 0", async () => {
@@ -257,4 +257,30 @@ test("serveConnection() answers level 5 under the 3.1 name with v5 CONNACK 0x84"
     assert.equal(connack.reasonCode, ReasonCode.UnsupportedProtocolVersion);
   }
   await client.closed();
+});
+
+test("serveConnection() closes a 3.1.1 connection on malformed input without a packet [MQTT-4.8.0-1]", async () => {
+  await using broker = await startBroker();
+  const { client } = await broker.connect({ clientId: "m4" });
+  // SUBSCRIBE with reserved flags 0000 instead of 0010 [MQTT-3.8.1-1].
+  await client.sendBytes(new Uint8Array([0x80, 6, 0, 1, 0, 1, 97, 0]));
+  await client.closed();
+  await assert.rejects(client.next());
+});
+
+test("serveConnection() sends the shutdown signal's reason code in v5 DISCONNECT", async () => {
+  await using broker = await startBroker();
+  const { client } = await broker.connect({
+    clientId: "adm",
+    protocolVersion: 5,
+  });
+  broker.shutdown.abort(
+    new MqttError(ReasonCode.AdministrativeAction, "Closed by operator"),
+  );
+  const d = await client.next();
+  assert.equal(d.type, PacketType.DISCONNECT);
+  if (d.type === PacketType.DISCONNECT) {
+    assert.equal(d.reasonCode, ReasonCode.AdministrativeAction);
+  }
+  await client.served;
 });

@@ -247,3 +247,19 @@ test("deliver drops QoS 0 beyond maxWriteBuffer for a slow reader (counted)", as
   while ((await sub.next()).type === PacketType.PUBLISH) received++;
   assert.equal(received + dropped, 100);
 });
+
+test("handlePublish() QoS 0 with a payload that is not UTF-8 is DISCONNECT 0x99", async () => {
+  await using broker = await startBroker();
+  const { client } = await broker.connect({
+    clientId: "p",
+    protocolVersion: 5,
+  });
+  await client.send({
+    ...publish("t", "", 0, undefined, {
+      properties: { payloadFormatIndicator: 1 },
+    }),
+    payload: new Uint8Array([0xc3]),
+  });
+  expectDisconnect(await client.next(), ReasonCode.PayloadFormatInvalid);
+  await client.closed();
+});
