@@ -41,6 +41,8 @@ export interface StartServerOptions {
   serveConnection(conn: Conn, options: ConnectionOptions): Promise<void>;
   /** Longest wait for connections to close on shutdown (default 5000 ms). */
   shutdownTimeoutMs?: number;
+  /** Longest wait for router and backend to close (default 10 000 ms). */
+  closeTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -123,6 +125,20 @@ export async function startServer(
     logger.info("listening", { kind: l.kind, host: l.hostname, port: l.port });
   }
 
+  /** Close a part, logging (not throwing) failure or a hang. */
+  async function closeBounded(
+    part: string,
+    close: () => Promise<void>,
+  ): Promise<void> {
+    const timeout = options.closeTimeoutMs ?? 10_000;
+    const done = close().catch((err) =>
+      logger.error(`cannot close ${part}`, { error: err })
+    );
+    if (!await settleWithin(done, timeout)) {
+      logger.warn(`${part} did not close in time`, { timeoutMs: timeout });
+    }
+  }
+
   let closing: Promise<void> | undefined;
   async function shutdown(reason: MqttError): Promise<void> {
     for (const l of bound) l.close();
@@ -141,8 +157,8 @@ export async function startServer(
       for (const e of live) e.conn.close();
       await settleWithin(Promise.all([...live].map((e) => e.done)), 1000);
     }
-    await router.close();
-    await options.backend.close();
+    await closeBounded("router", () => router.close());
+    await closeBounded("backend", () => options.backend.close());
     logger.info("stopped");
   }
 

@@ -147,3 +147,17 @@ test("Server.close() force-closes connections that outlive the timeout", async (
   assert.ok(h.lines.some((l) => l.level === "warn"));
   assert.equal(server.connections, 0);
 });
+
+test("Server.close() does not hang on a backend that never closes", async () => {
+  const h = harness(echoUntilAborted, { closeTimeoutMs: 10 });
+  h.options.backend = {
+    name: "embedded",
+    close: () => new Promise<void>(() => {}),
+  } as unknown as Backend;
+  const server = await startServer(h.options);
+  await server.close();
+  assert.ok(
+    h.lines.some((l) => l.msg === "backend did not close in time"),
+  );
+  assert.equal(h.lines.at(-1)?.msg, "stopped");
+});
