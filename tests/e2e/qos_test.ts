@@ -259,3 +259,62 @@ for (const runtime of runtimes) {
     });
   });
 }
+
+for (const runtime of runtimes) {
+  describe(`main.ts on ${runtime}: in-flight window (limits.maxInflight 4)`, () => {
+    const shared = sharedJetmq({
+      runtime,
+      config: { limits: { maxInflight: 4 } },
+    });
+    after(() => shared.stop());
+
+    test("at most maxInflight unacknowledged QoS 1 messages; each PUBACK releases the next in order", async () => {
+      const server = await shared.get();
+      const topic = `window/${runtime}`;
+      const { client } = await connectRaw(server.port, {
+        clientId: `win-${runtime}`,
+      });
+      await using _ = client;
+      await subscribeRaw(client, [{ filter: topic, qos: 1 }]);
+      const { client: pub } = await connectRaw(server.port, {
+        clientId: `win-pub-${runtime}`,
+      });
+      await using _p = pub;
+      for (let i = 1; i <= 10; i++) {
+        pub.send(rawPublish(topic, `w${i}`, 1, i));
+        await expectAck(pub, PacketType.PUBACK, i);
+      }
+      const first = [];
+      for (let i = 0; i < 4; i++) first.push(await nextPublish(client));
+      assert.deepEqual(first.map(payloadText), ["w1", "w2", "w3", "w4"]);
+      await expectNothingMore(client);
+      const rest = [];
+      for (const p of first) {
+        client.send({ type: PacketType.PUBACK, packetId: p.packetId! });
+      }
+      while (rest.length < 6) {
+        const p = await nextPublish(client);
+        rest.push(payloadText(p));
+        client.send({ type: PacketType.PUBACK, packetId: p.packetId! });
+      }
+      assert.deepEqual(rest, ["w5", "w6", "w7", "w8", "w9", "w10"]);
+    });
+
+    test("a 600 KB QoS 1 payload round-trips intact", async () => {
+      const server = await shared.get();
+      const topic = `big/${runtime}`;
+      await using sub = await connectJs(server.url, {
+        clientId: `big-sub-${runtime}`,
+      });
+      await sub.mqtt.subscribeAsync(topic, { qos: 1 });
+      const payload = "0123456789abcdef".repeat(600 * 64);
+      await using pub = await connectJs(server.url, {
+        clientId: `big-pub-${runtime}`,
+      });
+      await pub.mqtt.publishAsync(topic, payload, { qos: 1 });
+      const [m] = await sub.next();
+      assert.equal(m.text.length, payload.length);
+      assert.equal(m.text, payload);
+    });
+  });
+}

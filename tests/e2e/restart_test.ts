@@ -25,7 +25,7 @@ import {
   rawPublish,
   subscribeRaw,
 } from "../helpers/raw_client.ts";
-import { connectJs } from "../helpers/mqttjs_client.ts";
+import { connectJs, mosquittoPub } from "../helpers/mqttjs_client.ts";
 
 /** A data dir removed when disposed, and servers started on it. */
 function dataDir(): { path: string } & Disposable {
@@ -164,6 +164,119 @@ for (const runtime of runtimes) {
       assert.equal((await sub2.client.next()).type, PacketType.PUBREL);
       sub2.client.send({ type: PacketType.PUBCOMP, packetId: q2.packetId! });
       await expectNothingMore(sub2.client);
+    } finally {
+      await server.stop();
+    }
+  });
+}
+
+for (const runtime of runtimes) {
+  test(`main.ts on ${runtime}: kill -9 in the middle of a pipelined stream loses no acknowledged message`, async () => {
+    using dir = dataDir();
+    const topic = "restart/stream";
+    let server = await startJetmq({ runtime, dataDir: dir.path });
+    try {
+      {
+        const { client } = await connectRaw(server.port, {
+          clientId: "stream-sub",
+          clean: false,
+        });
+        await using _ = client;
+        await subscribeRaw(client, [{ filter: topic, qos: 2 }]);
+        await client.disconnect();
+      }
+      const acked = new Set<number>();
+      {
+        const { client: pub } = await connectRaw(server.port, {
+          clientId: "stream-pub",
+        });
+        await using _ = pub;
+        for (let i = 1; i <= 2000; i++) {
+          pub.send(rawPublish(topic, String(i), (i % 2 + 1) as QoS, i));
+        }
+        // PUBACK (QoS 1) and PUBREC (QoS 2) both mean the server owns it.
+        while (acked.size < 500) {
+          const ack = await pub.next();
+          if (
+            ack.type === PacketType.PUBACK || ack.type === PacketType.PUBREC
+          ) {
+            acked.add(ack.packetId);
+          }
+        }
+        server = await killAndRestart(server, runtime);
+      }
+      const { client, connack } = await connectRaw(server.port, {
+        clientId: "stream-sub",
+        clean: false,
+      });
+      await using _ = client;
+      assert.equal(connack.sessionPresent, true);
+      const missing = new Set(acked);
+      const got: number[] = [];
+      while (missing.size > 0) {
+        const p = await client.next();
+        if (p.type === PacketType.PUBREL) {
+          client.send({ type: PacketType.PUBCOMP, packetId: p.packetId });
+          continue;
+        }
+        assert.equal(p.type, PacketType.PUBLISH);
+        if (p.type !== PacketType.PUBLISH) break;
+        const n = Number(payloadText(p));
+        got.push(n);
+        missing.delete(n);
+        client.send({
+          type: p.qos === 2 ? PacketType.PUBREC : PacketType.PUBACK,
+          packetId: p.packetId!,
+        });
+      }
+      assert.deepEqual(got, [...got].sort((a, b) => a - b), "in publish order");
+      assert.equal(new Set(got).size, got.length, "no duplicates");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`main.ts on ${runtime}: SIGTERM and restart keeps persistent sessions, not clean ones`, async () => {
+    using dir = dataDir();
+    const topic = "restart/sigterm";
+    let server = await startJetmq({ runtime, dataDir: dir.path });
+    try {
+      for (
+        const [clientId, clean] of [["term-persistent", false], [
+          "term-clean",
+          true,
+        ]] as const
+      ) {
+        const { client } = await connectRaw(server.port, { clientId, clean });
+        await using _ = client;
+        await subscribeRaw(client, [{ filter: topic, qos: 1 }]);
+        await client.disconnect();
+      }
+      const r = await mosquittoPub(server.port, [
+        "-t",
+        topic,
+        "-m",
+        "kept",
+        "-q",
+        "1",
+      ]);
+      assert.equal(r.code, 0, r.out);
+      assert.equal(await server.stop(), 0, "clean exit on SIGTERM");
+      server = await startJetmq({ runtime, dataDir: dir.path });
+      const clean = await connectRaw(server.port, {
+        clientId: "term-clean",
+        clean: false,
+      });
+      await using _c = clean.client;
+      assert.equal(clean.connack.sessionPresent, false);
+      const kept = await connectRaw(server.port, {
+        clientId: "term-persistent",
+        clean: false,
+      });
+      await using _k = kept.client;
+      assert.equal(kept.connack.sessionPresent, true);
+      const p = await nextPublish(kept.client);
+      assert.deepEqual([payloadText(p), p.qos], ["kept", 1]);
     } finally {
       await server.stop();
     }

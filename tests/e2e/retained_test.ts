@@ -188,6 +188,43 @@ for (const runtime of runtimes) {
       await expectNothingMore(client);
     });
 
+    test("retained $ topics are not sent to a leading-wildcard subscription [MQTT-4.7.2-1]", async () => {
+      const server = await shared.get();
+      const { client: pub } = await connectRaw(server.port, {
+        clientId: `dollar-pub-${runtime}`,
+      });
+      await using _p = pub;
+      pub.send(
+        rawPublish(`$ret-${runtime}/x`, "hidden", 1, 1, { retain: true }),
+      );
+      assert.equal((await pub.next()).type, PacketType.PUBACK);
+      assert.deepEqual(
+        await retainedFor(server.port, `dollar-hash-${runtime}`, "+/x", 0),
+        [],
+      );
+      const all = await retainedFor(
+        server.port,
+        `dollar-all-${runtime}`,
+        "#",
+        0,
+      );
+      assert.ok(all.length > 0, "other retained topics are sent");
+      assert.ok(
+        all.every((m) => !m.topic.startsWith("$")),
+        "no $ topic under #",
+      );
+      assert.deepEqual(
+        (await retainedFor(
+          server.port,
+          `dollar-explicit-${runtime}`,
+          `$ret-${runtime}/+`,
+          0,
+        ))
+          .map((m) => m.text),
+        ["hidden"],
+      );
+    });
+
     test("mosquitto_sub sees a retained message from mosquitto_pub with the retain flag", async () => {
       const server = await shared.get();
       const topic = `ret/${runtime}/mosquitto`;

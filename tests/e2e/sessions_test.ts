@@ -4,12 +4,14 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { PacketType } from "../../src/codec/mod.ts";
 import { runtimes, sharedJetmq } from "../helpers/server.ts";
 import {
   connectRaw,
   expectNothingMore,
   nextPublish,
   payloadText,
+  subscribeRaw,
   withDeadline,
 } from "../helpers/raw_client.ts";
 import { connectJs, mosquittoPub } from "../helpers/mqttjs_client.ts";
@@ -146,6 +148,82 @@ for (const runtime of runtimes) {
       ]);
       assert.equal(pub.code, 0, pub.out);
       await expectNothingMore(second);
+    });
+
+    test("takeover moves unacknowledged messages: resent with DUP and the same id [MQTT-4.4.0-1]", async () => {
+      const server = await shared.get();
+      const id = `takeover-inflight-${runtime}`;
+      const topic = `sessions/${runtime}/takeover-inflight`;
+      const first = await connectRaw(server.port, {
+        clientId: id,
+        clean: false,
+      });
+      await using _1 = first.client;
+      await subscribeRaw(first.client, [{ filter: topic, qos: 1 }]);
+      const r = await mosquittoPub(server.port, [
+        "-t",
+        topic,
+        "-m",
+        "unacked",
+        "-q",
+        "1",
+      ]);
+      assert.equal(r.code, 0, r.out);
+      const sent = await nextPublish(first.client);
+      const second = await connectRaw(server.port, {
+        clientId: id,
+        clean: false,
+      });
+      await using _2 = second.client;
+      await withDeadline(first.client.closed, "first connection closed");
+      const again = await nextPublish(second.client);
+      assert.deepEqual(
+        [payloadText(again), again.dup, again.packetId],
+        ["unacked", true, sent.packetId],
+      );
+    });
+
+    test("UNSUBSCRIBE is kept in the persistent session [MQTT-3.10.4-2]", async () => {
+      const server = await shared.get();
+      const id = `unsub-persist-${runtime}`;
+      const topic = `sessions/${runtime}/unsub`;
+      const first = await connectRaw(server.port, {
+        clientId: id,
+        clean: false,
+      });
+      await using _1 = first.client;
+      await subscribeRaw(first.client, [{ filter: `${topic}/#`, qos: 1 }, {
+        filter: `${topic}/kept`,
+        qos: 1,
+      }]);
+      first.client.send({
+        type: PacketType.UNSUBSCRIBE,
+        packetId: 2,
+        filters: [`${topic}/#`],
+      });
+      assert.equal((await first.client.next()).type, PacketType.UNSUBACK);
+      await first.client.disconnect();
+      for (const t of ["gone", "kept"]) {
+        const r = await mosquittoPub(server.port, [
+          "-t",
+          `${topic}/${t}`,
+          "-m",
+          t,
+          "-q",
+          "1",
+        ]);
+        assert.equal(r.code, 0, r.out);
+      }
+      const second = await connectRaw(server.port, {
+        clientId: id,
+        clean: false,
+      });
+      await using _2 = second.client;
+      assert.equal(second.connack.sessionPresent, true);
+      const p = await nextPublish(second.client);
+      assert.equal(payloadText(p), "kept");
+      second.client.send({ type: PacketType.PUBACK, packetId: p.packetId! });
+      await expectNothingMore(second.client);
     });
   });
 }

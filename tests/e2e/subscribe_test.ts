@@ -14,6 +14,7 @@ import {
   payloadText,
   rawPublish,
   subscribeRaw,
+  withDeadline,
 } from "../helpers/raw_client.ts";
 import {
   connectJs,
@@ -191,6 +192,77 @@ for (const runtime of runtimes) {
       }
       assert.deepEqual(got, ["q2@2", "q1@1", "only#@1"]);
       await expectNothingMore(client);
+    });
+
+    test("a SUBSCRIBE to an existing filter replaces its QoS [MQTT-3.8.4-3]", async () => {
+      const server = await shared.get();
+      const topic = `resub/${runtime}`;
+      const { client } = await connectRaw(server.port, {
+        clientId: `resub-${runtime}`,
+      });
+      await using _ = client;
+      assert.deepEqual(
+        await subscribeRaw(client, [{ filter: topic, qos: 2 }]),
+        [2],
+      );
+      assert.deepEqual(
+        await subscribeRaw(client, [{ filter: topic, qos: 0 }], 2),
+        [0],
+      );
+      client.send(rawPublish(topic, "once at 0", 2, 5));
+      const got = [await client.next(), await client.next()];
+      const p = got.find((x) => x.type === PacketType.PUBLISH);
+      assert.ok(p?.type === PacketType.PUBLISH, "one PUBLISH");
+      assert.deepEqual([payloadText(p), p.qos], ["once at 0", 0]);
+      assert.ok(got.some((x) => x.type === PacketType.PUBREC));
+      client.send({ type: PacketType.PUBREL, packetId: 5 });
+      assert.equal((await client.next()).type, PacketType.PUBCOMP);
+      await expectNothingMore(client);
+    });
+
+    test("UNSUBSCRIBE of a filter never subscribed still gets UNSUBACK [MQTT-3.10.4-5]", async () => {
+      const server = await shared.get();
+      const { client } = await connectRaw(server.port, {
+        clientId: `unsub-none-${runtime}`,
+      });
+      await using _ = client;
+      client.send({
+        type: PacketType.UNSUBSCRIBE,
+        packetId: 3,
+        filters: ["never/subscribed"],
+      });
+      const p = await client.next();
+      assert.equal(p.type, PacketType.UNSUBACK);
+      if (p.type === PacketType.UNSUBACK) assert.equal(p.packetId, 3);
+    });
+
+    test("bad PUBLISH/SUBSCRIBE close the connection: wildcard, empty or NUL topic, QoS 3, no filters, packet id 0", async () => {
+      const server = await shared.get();
+      const cases: [string, Uint8Array][] = [
+        // [MQTT-3.3.2-2] wildcard in a topic name: PUBLISH "a/+"
+        ["wildcard topic", Uint8Array.of(0x30, 5, 0, 3, 0x61, 0x2f, 0x2b)],
+        // [MQTT-4.7.3-1] empty topic name
+        ["empty topic", Uint8Array.of(0x30, 3, 0, 0, 0x78)],
+        // [MQTT-1.5.3-2] U+0000 in a topic name
+        ["NUL in topic", Uint8Array.of(0x30, 5, 0, 3, 0x61, 0, 0x62)],
+        // [MQTT-3.8.3-4] requested QoS 3
+        ["SUBSCRIBE QoS 3", Uint8Array.of(0x82, 6, 0, 1, 0, 1, 0x61, 3)],
+        // [MQTT-3.8.3-3] SUBSCRIBE without a filter
+        ["SUBSCRIBE without filters", Uint8Array.of(0x82, 2, 0, 1)],
+        // [MQTT-2.3.1-1] QoS 1 PUBLISH with packet id 0
+        [
+          "packet id 0",
+          Uint8Array.of(0x32, 8, 0, 3, 0x61, 0x2f, 0x62, 0, 0, 0x78),
+        ],
+      ];
+      for (const [what, bytes] of cases) {
+        const { client } = await connectRaw(server.port, {
+          clientId: `bad-${runtime}`,
+        });
+        await using _ = client;
+        client.sendBytes(bytes);
+        await withDeadline(client.closed, `close after ${what}`);
+      }
     });
 
     test("$ topics are not matched by a leading wildcard, only by an explicit $ filter [MQTT-4.7.2-1]", async () => {

@@ -84,6 +84,30 @@ for (const runtime of runtimes) {
       await withDeadline(client.closed, "server closing the silent client");
     });
 
+    test("a client that pings within the keep-alive stays connected and leaves no will [MQTT-3.1.2-23]", async () => {
+      const server = await shared.get();
+      const topic = `will/${runtime}/pinging`;
+      await using w = await watcher(server.port, `ping-w-${runtime}`, topic);
+      await using c = await connectJs(server.url, {
+        clientId: `ping-${runtime}`,
+        keepalive: 1,
+        will: { topic, payload: "must-not-appear", qos: 1, retain: false },
+      });
+      // MQTT.js pings every second; two answered pings span > 1.5 × 1 s.
+      let pongs = 0;
+      await withDeadline(
+        new Promise<void>((resolve) =>
+          c.mqtt.on("packetreceive", (p) => {
+            if (p.cmd === "pingresp" && ++pongs === 2) resolve();
+          })
+        ),
+        "two PINGRESPs",
+      );
+      assert.equal(c.mqtt.connected, true);
+      w.send(rawPublish(topic, "marker", 0));
+      assert.equal(payloadText(await nextPublish(w)), "marker");
+    });
+
     test("no will after DISCONNECT [MQTT-3.1.2-10] [MQTT-3.14.4-3]", async () => {
       const server = await shared.get();
       const topic = `will/${runtime}/clean-exit`;
