@@ -134,6 +134,10 @@ const BY_ID: readonly (PropertyDefinition | undefined)[] = (() => {
   return table;
 })();
 
+const BY_KEY: ReadonlyMap<string, PropertyDefinition> = new Map(
+  PROPERTY_TABLE.map((def) => [def.key, def]),
+);
+
 /** Looks a property up by its identifier. */
 export function propertyById(id: number): PropertyDefinition | undefined {
   return BY_ID[id];
@@ -272,9 +276,12 @@ export function encodeProperties(
   const lenPos = w.pos;
   w.pos += 4;
   const record = props as Record<string, unknown>;
-  for (const def of PROPERTY_TABLE) {
-    const value = record[def.key];
+  // The object's own order, so decoded properties re-encode byte for byte.
+  for (const key in record) {
+    const value = record[key];
     if (value === undefined) continue;
+    const def = BY_KEY.get(key);
+    if (def === undefined) continue; // not a property: ignored
     if ((def.allowedIn & (1 << where)) === 0) {
       throw new TypeError(
         `Cannot encode ${

@@ -63,7 +63,6 @@ export const valid: ValidVector[] = [
       "22 00 0a", // topic alias maximum 10
       "21 00 14", // receive maximum 20
     ),
-    encodedHex: hex("20 09 00 00 06", "21 00 14", "22 00 0a"),
     packet: {
       type: 2,
       sessionPresent: false,
