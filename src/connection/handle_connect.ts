@@ -181,6 +181,8 @@ async function accept(
     control: Promise.resolve(),
   };
   st.phase = connected;
+  // The writer drops what the client could not accept [MQTT-3.1.2-24].
+  st.out.maxPacketSize = connected.clientMaxPacketSize;
   st.metrics.inc("jetmq_connections_accepted_total");
   st.out.write({
     type: PacketType.CONNACK,

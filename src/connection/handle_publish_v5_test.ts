@@ -263,3 +263,20 @@ test("handlePublish() QoS 0 with a payload that is not UTF-8 is DISCONNECT 0x99"
   expectDisconnect(await client.next(), ReasonCode.PayloadFormatInvalid);
   await client.closed();
 });
+
+test("deliver does not leave an alias behind for a dropped oversized message", async () => {
+  await using broker = await startBroker();
+  const { client: sub } = await broker.connect({
+    clientId: "s",
+    protocolVersion: 5,
+    properties: { maximumPacketSize: 64, topicAliasMaximum: 4 },
+  });
+  await subscribe(sub, [{ filter: "mp/#", qos: 0 }]);
+  const { client } = await broker.connect({ clientId: "p" });
+  await client.send(publish("mp/a", "x".repeat(100)));
+  await client.send(publish("mp/a", "small"));
+  const got = expectPublish(await sub.next());
+  // The first copy never arrived, so the topic must travel with the alias.
+  assert.equal(got.topic, "mp/a");
+  assert.equal(text(got), "small");
+});

@@ -6,7 +6,6 @@
  */
 
 import type { Delivery, DeliverySink } from "../backend/types.ts";
-import { encodePacket } from "../codec/mod.ts";
 import type { Properties, PublishPacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
 import type { Connected, ConnectionState } from "./state.ts";
@@ -79,24 +78,31 @@ function deliverPublish(
       if (d.subscriptionIds) p.subscriptionIdentifiers = d.subscriptionIds;
       packet.properties = p;
     }
-    if (
-      c.clientMaxPacketSize > 0 &&
-      encodePacket(packet, 5).byteLength > c.clientMaxPacketSize
-    ) {
+    const fresh = c.outboundAliases ? applyAlias(c, packet) : undefined;
+    if (!st.out.write(packet)) {
+      // Over the client's Maximum Packet Size [MQTT-3.1.2-25]; an alias
+      // introduced by this packet never reached the client.
+      if (fresh !== undefined) c.outboundAliases!.forget(fresh);
       return drop(st, c, d, "jetmq_messages_too_large_for_client_total");
     }
-    if (c.outboundAliases) applyAlias(c, packet);
+    return;
   }
   st.out.write(packet);
 }
 
-/** Use a topic alias the client allowed [MQTT-3.3.2-11]. */
-function applyAlias(c: Connected, packet: PublishPacket): void {
-  const found = c.outboundAliases!.lookup(packet.topic);
-  if (!found) return;
+/**
+ * Use a topic alias the client allowed [MQTT-3.3.2-11]. Returns the topic
+ * when this packet introduces a new alias.
+ */
+function applyAlias(c: Connected, packet: PublishPacket): string | undefined {
+  const topic = packet.topic;
+  const found = c.outboundAliases!.lookup(topic);
+  if (!found) return undefined;
   const p = packet.properties ?? (packet.properties = {});
   p.topicAlias = found.alias;
+  if (!found.known) return topic;
   // QoS 2 keeps its topic: MQTT.js 5 stores QoS 2 packets before resolving
   // aliases and would hand the application an empty topic.
-  if (found.known && packet.qos !== 2) packet.topic = "";
+  if (packet.qos !== 2) packet.topic = "";
+  return undefined;
 }

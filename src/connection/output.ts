@@ -6,7 +6,11 @@
  */
 
 import { createPacketWriter, type PacketWriter } from "../codec/mod.ts";
-import type { Packet, ProtocolVersion } from "../codec/types.ts";
+import {
+  type Packet,
+  PacketType,
+  type ProtocolVersion,
+} from "../codec/types.ts";
 import type { Conn } from "../transport/types.ts";
 
 /** Bytes each of the writer's two buffers starts with. */
@@ -14,8 +18,13 @@ const INITIAL_CAPACITY = 1024;
 
 /** What handlers write to. */
 export interface PacketOutput {
-  /** Encode and queue one packet (flushed once per tick). */
-  write(packet: Packet): void;
+  /**
+   * Encode and queue one packet (flushed once per tick). Returns false when
+   * it was not queued: over the peer's Maximum Packet Size (a PUBLISH; other
+   * packets are retried without their properties [MQTT-3.1.2-24]), not
+   * encodable, or the peer is gone.
+   */
+  write(packet: Packet): boolean;
   /** Bytes encoded and not yet taken by the transport. */
   readonly buffered: number;
   /** Resolves once everything queued was taken; rejects if the peer is gone. */
@@ -24,6 +33,8 @@ export interface PacketOutput {
   ready(): Promise<void>;
   /** Encoding version; set from CONNECT. */
   version: ProtocolVersion;
+  /** The peer's v5 Maximum Packet Size (0: none); set from CONNECT. */
+  maxPacketSize: number;
 }
 
 /** Callbacks of `createOutput`. */
@@ -55,19 +66,31 @@ export function createOutput(
     failed = true;
     events.onError(err);
   };
-  return {
-    write(packet) {
-      if (failed) return;
-      try {
-        writer.write(packet);
-      } catch (err) {
-        if (err instanceof TypeError || err instanceof RangeError) {
-          events.onEncodeError(err, packet);
-        } else {
-          failOnce(err);
+  function write(packet: Packet): boolean {
+    if (failed) return false;
+    try {
+      writer.write(packet);
+      return true;
+    } catch (err) {
+      if (!(err instanceof TypeError || err instanceof RangeError)) {
+        failOnce(err);
+        return false;
+      }
+      if (oversized(err, packet)) {
+        if (packet.type === PacketType.PUBLISH) return false;
+        // Acks and DISCONNECT lose their reason string and user
+        // properties rather than the packet [MQTT-3.2.2-19].
+        if ("properties" in packet && packet.properties) {
+          return write({ ...packet, properties: undefined } as Packet);
         }
       }
-    },
+      events.onEncodeError(err, packet);
+      return false;
+    }
+  }
+
+  return {
+    write,
     get buffered() {
       return writer.buffered;
     },
@@ -85,5 +108,17 @@ export function createOutput(
     set version(v) {
       writer.version = v;
     },
+    get maxPacketSize() {
+      return writer.maxPacketSize;
+    },
+    set maxPacketSize(size) {
+      writer.maxPacketSize = size;
+    },
   };
+
+  /** The writer refuses packets over the peer's limit with a RangeError. */
+  function oversized(err: unknown, packet: Packet): boolean {
+    return err instanceof RangeError && writer.maxPacketSize !== Infinity &&
+      packet.type !== PacketType.CONNACK;
+  }
 }

@@ -13,11 +13,15 @@ export interface OutboundAliases {
    * the topic may be sent empty). `undefined` once every alias is taken.
    */
   lookup(topic: string): { alias: number; known: boolean } | undefined;
+  /** Undo a fresh alias whose packet was never sent. */
+  forget(topic: string): void;
 }
 
 /** Builds outbound aliases for a client allowing `maximum` of them. */
 export function createOutboundAliases(maximum: number): OutboundAliases {
   const byTopic = new Map<string, number>();
+  const free: number[] = [];
+  let next = 1;
   const known = { alias: 0, known: true };
   const fresh = { alias: 0, known: false };
   return {
@@ -27,10 +31,17 @@ export function createOutboundAliases(maximum: number): OutboundAliases {
         known.alias = alias;
         return known;
       }
-      if (byTopic.size >= maximum) return undefined;
-      fresh.alias = byTopic.size + 1;
-      byTopic.set(topic, fresh.alias);
+      const chosen = free.pop() ?? (next <= maximum ? next++ : 0);
+      if (chosen === 0) return undefined;
+      fresh.alias = chosen;
+      byTopic.set(topic, chosen);
       return fresh;
+    },
+    forget(topic) {
+      const alias = byTopic.get(topic);
+      if (alias === undefined) return;
+      byTopic.delete(topic);
+      free.push(alias);
     },
   };
 }
