@@ -36,7 +36,7 @@ const runtime = "Bun" in globalThis
   ? "deno"
   : "node";
 
-function samplePublish(i: number): PublishPacket {
+function samplePublish(i: number, withProps = false): PublishPacket {
   return {
     type: 3,
     topic: "sensors/temp/1",
@@ -44,11 +44,13 @@ function samplePublish(i: number): PublishPacket {
     qos: 0,
     retain: false,
     dup: false,
+    // What a v5 subscriber with a subscription identifier receives.
+    properties: withProps ? { subscriptionIdentifiers: [7] } : undefined,
   };
 }
 
-function makeChunk(version: 4 | 5): Uint8Array {
-  const one = encodePacket(samplePublish(1), version);
+function makeChunk(version: 4 | 5, withProps = false): Uint8Array {
+  const one = encodePacket(samplePublish(1, withProps), version);
   const chunk = new Uint8Array(one.length * PER_CHUNK);
   for (let i = 0; i < PER_CHUNK; i++) chunk.set(one, i * one.length);
   return chunk;
@@ -90,11 +92,12 @@ function run(name: string, body: () => number): void {
   report(name, packets, now - start, (cpuMicros() - cpu0) / 1000);
 }
 
-function benchDecode(version: 4 | 5, copyChunks = true): void {
-  const chunk = makeChunk(version);
+function benchDecode(version: 4 | 5, copyChunks = true, props = false): void {
+  const chunk = makeChunk(version, props);
   const decoder = createPacketDecoder({ version, copyChunks });
   let sink = 0;
-  const label = copyChunks ? "" : ", copyChunks: false";
+  const label = (copyChunks ? "" : ", copyChunks: false") +
+    (props ? ", subscription id" : "");
   run(`decode PUBLISH v${version} (${PER_CHUNK}/chunk${label})`, () => {
     const packets: Packet[] = decoder.push(chunk);
     sink += packets.length;
@@ -103,10 +106,13 @@ function benchDecode(version: 4 | 5, copyChunks = true): void {
   if (sink === 0) throw new Error("decoded nothing");
 }
 
-function benchEncode(version: 4 | 5): void {
+function benchEncode(version: 4 | 5, props = false): void {
   const w = createByteWriter(1 << 20);
-  const packets = Array.from({ length: PER_CHUNK }, (_, i) => samplePublish(i));
-  run(`encode PUBLISH v${version}`, () => {
+  const packets = Array.from(
+    { length: PER_CHUNK },
+    (_, i) => samplePublish(i, props),
+  );
+  run(`encode PUBLISH v${version}${props ? " (subscription id)" : ""}`, () => {
     w.pos = 0;
     for (let i = 0; i < PER_CHUNK; i++) {
       encodePacketInto(w, packets[i], version);
@@ -181,7 +187,9 @@ async function benchWriter(): Promise<void> {
 benchDecode(4);
 benchDecode(5);
 benchDecode(4, false);
+benchDecode(5, true, true);
 benchEncode(4);
 benchEncode(5);
+benchEncode(5, true);
 await benchStream();
 await benchWriter();
