@@ -1,0 +1,189 @@
+/**
+ * Retained messages in `$MQTT_rmsgs`, one per subject at
+ * `$MQTT.rmsgs.<subject>` with the §4.1 headers, and a local index fed by
+ * a consumer so every instance sees every write (reference §4).
+ *
+ * @module
+ */
+
+import type { Msg, Subscription } from "@nats-io/transport-node";
+import { matches, subjectToTopic } from "../../topic/mod.ts";
+import type { Message } from "../types.ts";
+import { createEphemeral, deleteConsumer } from "./_api.ts";
+import { messageFrom, messageHeaders, parseAck } from "./_codec.ts";
+import type { Context } from "./_context.ts";
+import { HDR_RFLAGS, HDR_RORIGIN, HDR_RTOPIC } from "./_names.ts";
+
+/** The retained store of one instance. */
+export interface Retained {
+  /** Store (or, with an empty payload, delete) the retained copy. */
+  store(message: Message, subject: string): Promise<void>;
+  /** Retained messages whose topic matches `filter`. */
+  lookup(filter: string): Promise<Message[]>;
+  /** Re-read the stream (after a NATS reconnect). */
+  resync(): Promise<void>;
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+interface Entry {
+  seq: number;
+  message: Message;
+}
+
+const decoder = new TextDecoder();
+
+/** Create the store and load the index (resolves once replayed). */
+export async function createRetained(ctx: Context): Promise<Retained> {
+  const { names } = ctx;
+  const index = new Map<string, Entry>();
+  /** Subject → highest sequence seen, tombstones included. */
+  const seen = new Map<string, number>();
+  let sub: Subscription | undefined;
+  let consumer = "";
+  let lastSeq = 0;
+  let waiters: { seq: number; resolve(): void }[] = [];
+
+  const apply = (subject: string, seq: number, message?: Message) => {
+    if ((seen.get(subject) ?? 0) > seq) return;
+    seen.set(subject, seq);
+    if (message && message.payload.length > 0) {
+      index.set(subject, { seq, message });
+    } else index.delete(subject);
+  };
+
+  const onMsg = (msg: Msg) => {
+    const ack = parseAck(msg.reply);
+    const subject = msg.subject.slice(names.rmsgs.length);
+    const seq = ack?.streamSeq ?? 0;
+    apply(subject, seq, decodeRecord(subject, msg));
+    if (seq > lastSeq) lastSeq = seq;
+    const drained = ack !== undefined && ack.pending === 0;
+    waiters = waiters.filter((w) => {
+      if (w.seq > lastSeq && !(drained && w.seq === Infinity)) return true;
+      w.resolve();
+      return false;
+    });
+  };
+
+  const start = async () => {
+    const deliver = names.sub + ctx.nuid();
+    const next = ctx.nc.subscribe(deliver, { callback: (_e, m) => onMsg(m) });
+    const info = await createEphemeral(ctx.api, names.rmsgsStream, {
+      deliver_subject: deliver,
+      deliver_policy: "all",
+      ack_policy: "none",
+      filter_subject: `${names.rmsgs}>`,
+      replay_policy: "instant",
+      inactive_threshold: 300e9,
+    });
+    sub?.unsubscribe();
+    sub = next;
+    const old = consumer;
+    consumer = info.name;
+    if (old) {
+      void deleteConsumer(ctx.api, names.rmsgsStream, old).catch(() => {});
+    }
+    // Wait for the replay of what was there when the consumer started.
+    if (info.num_pending > 0) await caughtUp(Infinity, 5000);
+  };
+
+  const caughtUp = (seq: number, ms: number): Promise<void> => {
+    if (lastSeq >= seq) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const w = {
+        seq,
+        resolve() {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((x) => x !== w);
+        resolve(); // Serve what we have rather than stall SUBSCRIBE.
+      }, ms);
+      waiters.push(w);
+    });
+  };
+
+  await start();
+  return {
+    async store(message, subject) {
+      const tombstone = message.payload.length === 0;
+      const h = messageHeaders({ ...message, retain: true }, message.qos);
+      h.set(HDR_RTOPIC, message.topic);
+      const flags = ((message.qos << 1) | 1).toString(16);
+      h.set(HDR_RFLAGS, tombstone ? `-${flags}` : flags);
+      h.set(HDR_RORIGIN, ctx.node);
+      const ack = await ctx.jsPublish(
+        names.rmsgs + subject,
+        message.payload,
+        h,
+      );
+      apply(subject, ack.seq, tombstone ? undefined : { ...message });
+    },
+    async lookup(filter) {
+      // Writes of other instances: wait until what the server delivered
+      // to our consumer has been applied.
+      const info = await ctx.api.call<{ delivered: { stream_seq: number } }>(
+        `CONSUMER.INFO.${names.rmsgsStream}.${consumer}`,
+        undefined,
+        "get retained consumer",
+      ).catch(() => undefined); // Serve the index as it is.
+      if (info) await caughtUp(info.delivered.stream_seq, 1000);
+      const now = ctx.now();
+      const out: Message[] = [];
+      for (const { message } of index.values()) {
+        if (message.expiresAt !== undefined && message.expiresAt <= now) {
+          continue;
+        }
+        if (matches(filter, message.topic)) out.push(message);
+      }
+      return out;
+    },
+    resync: start,
+    get size() {
+      return index.size;
+    },
+    async close() {
+      sub?.unsubscribe();
+      for (const w of waiters) w.resolve();
+      waiters = [];
+      if (consumer) {
+        await deleteConsumer(ctx.api, names.rmsgsStream, consumer).catch(
+          () => {}, // Ephemeral: the server removes it anyway.
+        );
+      }
+    },
+  };
+}
+
+/**
+ * Decode a retained record: headers (2.11+ and jetmq) or the JSON body of
+ * 2.9/2.10 (`{topic, msg, flags}`). Undefined for a tombstone or garbage.
+ */
+function decodeRecord(subject: string, msg: Msg): Message | undefined {
+  const flagsText = msg.headers?.get(HDR_RFLAGS);
+  if (flagsText) {
+    if (flagsText.startsWith("-") || msg.data.length === 0) return undefined;
+    const flags = parseInt(flagsText, 16);
+    const message = messageFrom(subjectToTopic(subject), msg.data, msg.headers);
+    message.qos = ((flags >> 1) & 3) as Message["qos"];
+    if (message.qos > 2 || flags >= 0x0f) return undefined;
+    message.retain = true;
+    return message;
+  }
+  if (msg.data.length === 0) return undefined;
+  try {
+    const json = JSON.parse(decoder.decode(msg.data));
+    if (!json || typeof json.msg !== "string") return undefined;
+    const bin = atob(json.msg);
+    const payload = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) payload[i] = bin.charCodeAt(i);
+    const qos = ((Number(json.flags) >> 1) & 3) as Message["qos"];
+    if (qos > 2) return undefined;
+    return { topic: subjectToTopic(subject), payload, qos, retain: true };
+  } catch {
+    return undefined; // Not a retained record: ignore it (§9 poisoned records).
+  }
+}

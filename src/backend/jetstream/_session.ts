@@ -1,0 +1,559 @@
+/**
+ * One session's state on JetStream: its filters (core interest), its
+ * consumers, the deliveries in flight keyed by stream sequence (one copy per
+ * session even when several consumers deliver the same message), packet
+ * ids derived from stream sequences (so a restart reuses them), the window,
+ * and the record. Survives detach in memory, as in nats-server (§3.5).
+ *
+ * @module
+ */
+
+import { headers, type Msg } from "@nats-io/transport-node";
+import type { QoS } from "../../codec/types.ts";
+import {
+  filterToSubjects,
+  isReservedSubscription,
+  parseShared,
+  subjectToTopic,
+} from "../../topic/mod.ts";
+import { fanOut, type MatchedSubscription } from "../fanout.ts";
+import type {
+  Delivery,
+  Message,
+  OpenSessionOptions,
+  SubscriptionOptions,
+} from "../types.ts";
+import { parseAck } from "./_codec.ts";
+import { messageFrom } from "./_codec.ts";
+import * as consumers from "./_consumers.ts";
+import type { ConsumerRef } from "./_consumers.ts";
+import type { Context } from "./_context.ts";
+import type { Interest, InterestHolder } from "./_interest.ts";
+import { natsMatch } from "./_nats_match.ts";
+import { HDR_PUBREL } from "./_names.ts";
+import { type SessionRecord, writeRecord } from "./_record.ts";
+
+/** One message owed to the session, from first sight to acknowledgement. */
+export interface Entry {
+  /** Stream sequence; 0 for `enqueue`d (retained-on-subscribe) messages. */
+  sseq: number;
+  message: Message;
+  qos: QoS;
+  retain: boolean;
+  subscriptionIds?: number[];
+  /** Consumer name → ack reply subject, for every consumer that sent it. */
+  acks: Map<string, string>;
+  packetId: number;
+  state: "waiting" | "inflight" | "pubrel" | "done";
+  dup: boolean;
+  pubrelAck?: string;
+}
+
+/** The attached connection. */
+export interface Attachment {
+  options: OpenSessionOptions;
+  resumed: boolean;
+  early: Delivery[];
+}
+
+/** A subscription as kept in memory. */
+export interface FilterState {
+  options: SubscriptionOptions;
+  /** NATS subjects of the filter (two for `x/#`). */
+  halves: string[];
+}
+
+const EMPTY = new Uint8Array(0);
+const MAX_DONE = 4096;
+const MAX_EARLY = 1024;
+
+/** The state object; `_session_handle.ts` wraps it for the router. */
+export interface SessionState extends InterestHolder {
+  readonly clientId: string;
+  readonly hash: string;
+  seq: number;
+  clean: boolean;
+  expiry: number;
+  detachedAt?: number;
+  readonly filters: Map<string, FilterState>;
+  readonly cons: Map<string, ConsumerRef>;
+  pubrel?: ConsumerRef;
+  readonly byPid: Map<number, Entry>;
+  attachment?: Attachment;
+  attach(options: OpenSessionOptions): void;
+  /** Stop deliveries to the connection (detach, takeover). */
+  unattach(): void;
+  resume(): void;
+  pump(): void;
+  /** Deliver to the connection (or hold until `resume`). */
+  emit(deliveries: Delivery[]): void;
+  ackEntry(entry: Entry): void;
+  /** Forget the entry (acked), keep its sequence to drop late copies. */
+  finish(entry: Entry): void;
+  addFilter(filter: string, options: SubscriptionOptions): Promise<boolean>;
+  removeFilter(filter: string): Promise<boolean>;
+  ensurePubrel(): Promise<void>;
+  restore(record: SessionRecord, seq: number): Promise<void>;
+  /** Delete consumers and in-flight state. */
+  clear(): Promise<void>;
+  toRecord(): SessionRecord;
+  save(): Promise<void>;
+  queued(): number;
+  allocPacketId(sseq: number): number;
+  /** PUBACK / PUBCOMP. */
+  ackPacket(packetId: number): void;
+  /** PUBREC: store the PUBREL marker, then ack the message. */
+  receivedPacket(packetId: number): Promise<void>;
+  /** A message for this session only (retained on subscribe). */
+  enqueue(
+    message: Message,
+    options: { qos: QoS; retain: boolean; subscriptionIds?: number[] },
+  ): void;
+}
+
+/** Create the in-memory state of `clientId`. */
+export function createSessionState(
+  ctx: Context,
+  interest: Interest,
+  clientId: string,
+  hash: string,
+): SessionState {
+  const filters = new Map<string, FilterState>();
+  const cons = new Map<string, ConsumerRef>();
+  const byPid = new Map<number, Entry>();
+  const bySeq = new Map<number, Entry>();
+  const done: number[] = [];
+  const waiting: Entry[] = [];
+  /** NATS subject → how many of our filters use it. */
+  const subjectUse = new Map<string, number>();
+  const pubrelDone = new Set<number>();
+  let nextPid = 1;
+  let saving: Promise<void> = Promise.resolve();
+
+  const holdSubject = (subject: string) => {
+    const n = subjectUse.get(subject) ?? 0;
+    subjectUse.set(subject, n + 1);
+    if (n === 0 && state.attachment) interest.add(subject, state);
+  };
+  const releaseSubject = (subject: string) => {
+    const n = (subjectUse.get(subject) ?? 1) - 1;
+    if (n > 0) return void subjectUse.set(subject, n);
+    subjectUse.delete(subject);
+    interest.remove(subject, state);
+  };
+
+  const ackNow = (reply: string | undefined) => {
+    if (reply) ctx.nc.publish(reply, EMPTY);
+  };
+
+  /** Every filter of ours whose NATS interest takes `subject` (§1.5). */
+  const matching = (subject: string): MatchedSubscription[] => {
+    const out: MatchedSubscription[] = [];
+    const dollar = subject.charCodeAt(0) === 0x24;
+    for (const [filter, fs] of filters) {
+      for (const half of fs.halves) {
+        if (dollar && isReservedSubscription(half)) continue;
+        if (natsMatch(half, subject)) {
+          out.push({ clientId, filter, options: fs.options });
+          break;
+        }
+      }
+    }
+    return out;
+  };
+
+  const expired = (message: Message) =>
+    message.expiresAt !== undefined && message.expiresAt <= ctx.now();
+
+  const publishDelivery = (e: Entry, dup: boolean): Delivery => ({
+    kind: "publish",
+    message: e.message,
+    qos: e.qos,
+    packetId: e.packetId,
+    dup,
+    retain: e.retain,
+    ...(e.subscriptionIds ? { subscriptionIds: e.subscriptionIds } : {}),
+  });
+
+  const onConsumerMsg = (ref: ConsumerRef, msg: Msg) => {
+    if (ref.sid === "pubrel") return onPubrelMsg(msg);
+    const info = parseAck(msg.reply);
+    if (!info || !state.attachment) return;
+    const seen = bySeq.get(info.streamSeq);
+    if (seen) {
+      if (seen.state === "done" || seen.state === "pubrel") {
+        ackNow(msg.reply);
+      } else seen.acks.set(info.consumer, msg.reply!);
+      return;
+    }
+    const subject = msg.subject.slice(ctx.names.msgs.length);
+    const message = messageFrom(subjectToTopic(subject), msg.data, msg.headers);
+    // Never leave a message to be redelivered forever (reference §10).
+    if (message.qos === 0 || expired(message)) return ackNow(msg.reply);
+    const copy = fanOut(message, matching(subject), () => 0)[0];
+    if (!copy || copy.qos === 0) {
+      ackNow(msg.reply);
+      ctx.metrics.inc("jetmq_nats_skipped_total");
+      return;
+    }
+    const entry: Entry = {
+      sseq: info.streamSeq,
+      message,
+      qos: copy.qos,
+      retain: copy.retain,
+      subscriptionIds: copy.subscriptionIds,
+      acks: new Map([[info.consumer, msg.reply!]]),
+      packetId: 0,
+      state: "waiting",
+      dup: info.delivered > 1 || info.streamSeq <= ref.dupBelow,
+    };
+    bySeq.set(entry.sseq, entry);
+    waiting.push(entry);
+    state.pump();
+  };
+
+  const onPubrelMsg = (msg: Msg) => {
+    const packetId = Number(msg.headers?.get(HDR_PUBREL));
+    if (!packetId || !msg.reply) return ackNow(msg.reply);
+    if (pubrelDone.delete(packetId)) return ackNow(msg.reply);
+    const e = byPid.get(packetId);
+    if (e?.state === "pubrel") return void (e.pubrelAck = msg.reply);
+    if (e) return ackNow(msg.reply); // Stale marker of an old incarnation.
+    const entry: Entry = {
+      sseq: 0,
+      message: { topic: "", payload: EMPTY, qos: 2, retain: false },
+      qos: 2,
+      retain: false,
+      acks: new Map(),
+      packetId,
+      state: "pubrel",
+      dup: true,
+      pubrelAck: msg.reply,
+    };
+    byPid.set(packetId, entry);
+    if (state.attachment?.resumed) {
+      state.emit([{ kind: "pubrel", packetId }]);
+    }
+  };
+
+  const bindAll = () => {
+    for (const ref of cons.values()) {
+      consumers.bind(ctx, ref, onConsumerMsg);
+    }
+    if (state.pubrel) consumers.bind(ctx, state.pubrel, onConsumerMsg);
+  };
+
+  const dropConsumer = async (sid: string) => {
+    const ref = cons.get(sid);
+    if (!ref) return;
+    cons.delete(sid);
+    await consumers.destroy(ctx, ref);
+  };
+
+  const state: SessionState = {
+    clientId,
+    hash,
+    seq: 0,
+    clean: false,
+    expiry: 0,
+    filters,
+    cons,
+    byPid,
+    attach(options) {
+      state.attachment = { options, resumed: false, early: [] };
+      for (const subject of subjectUse.keys()) interest.add(subject, state);
+      bindAll();
+    },
+    unattach() {
+      if (!state.attachment) return;
+      state.attachment = undefined;
+      for (const subject of subjectUse.keys()) interest.remove(subject, state);
+      for (const ref of cons.values()) consumers.unbind(ref);
+      if (state.pubrel) consumers.unbind(state.pubrel);
+    },
+    resume() {
+      const a = state.attachment;
+      if (!a || a.resumed) return;
+      a.resumed = true;
+      const out: Delivery[] = [];
+      for (const e of byPid.values()) {
+        if (e.state === "inflight") out.push(publishDelivery(e, true));
+        else if (e.state === "pubrel") {
+          out.push({ kind: "pubrel", packetId: e.packetId });
+        }
+      }
+      out.push(...a.early);
+      a.early = [];
+      if (out.length > 0) a.options.sink.deliver(out);
+      state.pump();
+    },
+    pump() {
+      const a = state.attachment;
+      if (!a?.resumed) return;
+      const out: Delivery[] = [];
+      while (waiting.length > 0 && byPid.size < a.options.window) {
+        const e = waiting.shift()!;
+        if (e.state !== "waiting") continue;
+        if (expired(e.message)) {
+          state.ackEntry(e);
+          state.finish(e);
+          continue;
+        }
+        if (e.packetId === 0) e.packetId = state.allocPacketId(e.sseq);
+        byPid.set(e.packetId, e);
+        e.state = "inflight";
+        out.push(publishDelivery(e, e.dup));
+        e.dup = true;
+      }
+      if (out.length > 0) a.options.sink.deliver(out);
+    },
+    emit(deliveries) {
+      const a = state.attachment;
+      if (!a) return;
+      if (a.resumed) return a.options.sink.deliver(deliveries);
+      if (a.early.length + deliveries.length > MAX_EARLY) {
+        ctx.metrics.inc("jetmq_dropped_total", deliveries.length);
+        ctx.logger.warn("QoS 0 messages before resume dropped", { clientId });
+        return;
+      }
+      a.early.push(...deliveries);
+    },
+    ackEntry(e) {
+      for (const reply of e.acks.values()) ackNow(reply);
+      e.acks.clear();
+    },
+    finish(e) {
+      e.state = "done";
+      if (e.sseq === 0) return;
+      done.push(e.sseq);
+      e.message = { ...e.message, payload: EMPTY };
+      while (done.length > MAX_DONE) bySeq.delete(done.shift()!);
+    },
+    onCore(natsSubject, msg) {
+      if (!state.attachment) return;
+      if (msg.reply?.startsWith("$JS.ACK.")) return;
+      const subject = msg.subject;
+      const found = matching(subject);
+      if (found.length === 0) return;
+      // Several of our NATS subscriptions may carry this message: only the
+      // one of the smallest matching filter delivers it (one copy).
+      let first = found[0].filter;
+      for (const m of found) if (m.filter < first) first = m.filter;
+      if (!filters.get(first)!.halves.includes(natsSubject)) return;
+      const message = messageFrom(
+        subjectToTopic(subject),
+        msg.data,
+        msg.headers,
+      );
+      if (expired(message)) return;
+      const copy = fanOut(message, found, () => 0)[0];
+      if (!copy) return;
+      // QoS ≥ 1 on both sides: the consumer delivers it (path B, §5.2).
+      if (message.qos > 0 && copy.qos > 0) return;
+      state.emit([{
+        kind: "publish",
+        message,
+        qos: 0,
+        dup: false,
+        retain: copy.retain,
+        ...(copy.subscriptionIds
+          ? { subscriptionIds: copy.subscriptionIds }
+          : {}),
+      }]);
+    },
+    async addFilter(filter, options) {
+      const old = filters.get(filter);
+      const inner = parseShared(filter)?.filter ?? filter;
+      const halves = old?.halves ?? filterToSubjects(inner, {
+        internalPrefix: ctx.names.prefix + ".",
+      }) ?? [];
+      if (!old) {
+        if (halves.length === 0) {
+          ctx.logger.warn("filter has no NATS subject", { clientId, filter });
+        }
+        for (const h of halves) holdSubject(h);
+      }
+      filters.set(filter, { options, halves });
+      const sids = consumers.sidsOf(halves);
+      if (options.qos === 0) {
+        await Promise.all(sids.map(dropConsumer));
+        return old !== undefined;
+      }
+      await Promise.all(sids.map(async (sid) => {
+        if (cons.has(sid)) return;
+        const config = consumers.subscriptionConfig(
+          ctx,
+          hash,
+          consumers.sidSubject(sid),
+        );
+        const ref: ConsumerRef = { sid, config, dupBelow: 0 };
+        cons.set(sid, ref);
+        // Bind first, so nothing published after SUBACK is missed.
+        if (state.attachment) consumers.bind(ctx, ref, onConsumerMsg);
+        try {
+          await consumers.create(ctx, ref);
+        } catch (error) {
+          cons.delete(sid);
+          consumers.unbind(ref);
+          throw error;
+        }
+      }));
+      return old !== undefined;
+    },
+    async removeFilter(filter) {
+      const fs = filters.get(filter);
+      if (!fs) return false;
+      filters.delete(filter);
+      for (const h of fs.halves) releaseSubject(h);
+      await Promise.all(consumers.sidsOf(fs.halves).map(dropConsumer));
+      return true;
+    },
+    async ensurePubrel() {
+      if (state.pubrel) return;
+      const ref: ConsumerRef = {
+        sid: "pubrel",
+        config: consumers.pubrelConfig(ctx, hash),
+        dupBelow: 0,
+      };
+      if (state.attachment) consumers.bind(ctx, ref, onConsumerMsg);
+      await consumers.create(ctx, ref);
+      state.pubrel = ref;
+      await state.save();
+    },
+    async restore(record, seq) {
+      state.seq = seq;
+      state.clean = record.clean === true;
+      state.expiry = record.jetmq?.expiry ?? 0xFFFFFFFF;
+      state.detachedAt = record.jetmq?.detachedAt;
+      for (
+        const [filter, options] of Object.entries(record.jetmq?.filters ?? {})
+      ) {
+        const inner = parseShared(filter)?.filter ?? filter;
+        const halves = filterToSubjects(inner, {
+          internalPrefix: ctx.names.prefix + ".",
+        }) ?? [];
+        filters.set(filter, { options, halves });
+        for (const h of halves) holdSubject(h);
+      }
+      const refs = Object.entries(record.cons ?? {}).filter(([, c]) => c)
+        .map(([sid, config]) => ({ sid, config, dupBelow: 0 }));
+      if (record.pubrel) {
+        refs.push({ sid: "pubrel", config: record.pubrel, dupBelow: 0 });
+      }
+      const repaired = await Promise.all(
+        refs.map((ref) => consumers.repair(ctx, hash, ref)),
+      );
+      for (const ref of repaired) {
+        if (ref.sid === "pubrel") state.pubrel = ref;
+        else cons.set(ref.sid, ref);
+      }
+    },
+    async clear() {
+      const refs = [...cons.values()];
+      if (state.pubrel) refs.push(state.pubrel);
+      cons.clear();
+      state.pubrel = undefined;
+      for (const fs of filters.values()) {
+        for (const h of fs.halves) releaseSubject(h);
+      }
+      filters.clear();
+      byPid.clear();
+      bySeq.clear();
+      waiting.length = 0;
+      done.length = 0;
+      await Promise.all(refs.map((ref) => consumers.destroy(ctx, ref)));
+    },
+    toRecord() {
+      const subs: Record<string, number> = {};
+      const jfilters: Record<string, SubscriptionOptions> = {};
+      for (const [filter, fs] of filters) {
+        jfilters[filter] = fs.options;
+        for (const h of fs.halves) {
+          subs[h] = Math.max(subs[h] ?? 0, fs.options.qos);
+        }
+      }
+      const record: SessionRecord = {
+        origin: ctx.node,
+        id: clientId,
+        subs,
+        cons: Object.fromEntries(
+          [...cons.values()].map((r) => [r.sid, r.config]),
+        ),
+        jetmq: { expiry: state.expiry, filters: jfilters },
+      };
+      if (state.clean) record.clean = true;
+      if (state.pubrel) record.pubrel = state.pubrel.config;
+      if (state.detachedAt !== undefined) {
+        record.jetmq!.detachedAt = state.detachedAt;
+      }
+      return record;
+    },
+    save() {
+      const run = saving.then(async () => {
+        state.seq = await writeRecord(ctx, hash, state.toRecord(), state.seq);
+      });
+      saving = run.catch(() => {}); // The caller sees the failure.
+      return run;
+    },
+    queued() {
+      return waiting.length;
+    },
+    ackPacket(packetId) {
+      const e = byPid.get(packetId);
+      if (!e) return;
+      byPid.delete(packetId);
+      if (e.state === "pubrel") {
+        if (e.pubrelAck) ackNow(e.pubrelAck);
+        else pubrelDone.add(packetId);
+      } else state.ackEntry(e);
+      state.finish(e);
+      state.pump();
+    },
+    async receivedPacket(packetId) {
+      const e = byPid.get(packetId);
+      if (!e || e.state !== "inflight") return;
+      await state.ensurePubrel();
+      const h = headers();
+      h.set(HDR_PUBREL, String(packetId));
+      await ctx.jsPublish(ctx.names.pubrel + hash, EMPTY, h);
+      e.state = "pubrel";
+      state.ackEntry(e);
+    },
+    enqueue(message, options) {
+      if (options.qos === 0) {
+        state.emit([{
+          kind: "publish",
+          message,
+          qos: 0,
+          dup: false,
+          retain: options.retain,
+          ...(options.subscriptionIds
+            ? { subscriptionIds: options.subscriptionIds }
+            : {}),
+        }]);
+        return;
+      }
+      waiting.push({
+        sseq: 0,
+        message,
+        qos: options.qos,
+        retain: options.retain,
+        subscriptionIds: options.subscriptionIds,
+        acks: new Map(),
+        packetId: 0,
+        state: "waiting",
+        dup: false,
+      });
+      state.pump();
+    },
+    allocPacketId(sseq) {
+      let id = sseq > 0 ? ((sseq - 1) % 65535) + 1 : nextPid;
+      for (let i = 0; i < 65535 && byPid.has(id); i++) {
+        id = id === 65535 ? 1 : id + 1;
+      }
+      if (sseq === 0) nextPid = id === 65535 ? 1 : id + 1;
+      return id;
+    },
+  };
+  return state;
+}

@@ -1,0 +1,132 @@
+/**
+ * Session expiry: records carry `jetmq.expiry` and `jetmq.detachedAt`; every
+ * `interval` each instance walks `$MQTT_sess` and removes the sessions whose
+ * expiry passed (record, consumers, staged QoS 2). Deleting the record by
+ * its sequence means a session rewritten meanwhile is left alone.
+ *
+ * @module
+ */
+
+import type { Msg } from "@nats-io/transport-node";
+import {
+  createEphemeral,
+  deleteConsumer,
+  deleteMessage,
+  purgeSubject,
+} from "./_api.ts";
+import { parseAck } from "./_codec.ts";
+import type { Context } from "./_context.ts";
+import { clientToken } from "./_names.ts";
+import type { SessionRecord } from "./_record.ts";
+
+/** Options of `createSweeper`. */
+export interface SweeperOptions {
+  interval: number;
+  /** Whether this instance has the session attached. */
+  held(clientId: string): boolean;
+}
+
+/** A periodic sweep; `sweep()` runs one now. */
+export interface Sweeper {
+  sweep(): Promise<number>;
+  stop(): void;
+}
+
+const decoder = new TextDecoder();
+const NEVER = 0xFFFFFFFF;
+
+/** Start sweeping every `options.interval` ms. */
+export function createSweeper(ctx: Context, options: SweeperOptions): Sweeper {
+  let running = false;
+  const sweep = async (): Promise<number> => {
+    if (running) return 0;
+    running = true;
+    try {
+      const expired = await findExpired(ctx, options.held);
+      for (const { seq, record } of expired) {
+        await removeExpired(ctx, seq, record);
+      }
+      return expired.length;
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => {
+    sweep().catch((error) =>
+      ctx.logger.warn("session sweep failed", { error: String(error) })
+    );
+  }, options.interval);
+  return { sweep, stop: () => clearInterval(timer) };
+}
+
+async function findExpired(
+  ctx: Context,
+  held: (clientId: string) => boolean,
+): Promise<{ seq: number; record: SessionRecord }[]> {
+  const { names } = ctx;
+  const out: { seq: number; record: SessionRecord }[] = [];
+  const now = ctx.now();
+  const deliver = names.sub + ctx.nuid();
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const onMsg = (msg: Msg) => {
+    const ack = parseAck(msg.reply);
+    try {
+      const record = JSON.parse(decoder.decode(msg.data)) as SessionRecord;
+      const j = record?.jetmq;
+      if (
+        j && j.detachedAt !== undefined && j.expiry !== NEVER &&
+        j.detachedAt + j.expiry * 1000 <= now && !held(record.id)
+      ) out.push({ seq: ack?.streamSeq ?? 0, record });
+    } catch {
+      // Unreadable record: not ours to judge.
+    }
+    if (!ack || ack.pending === 0) done();
+  };
+  const sub = ctx.nc.subscribe(deliver, { callback: (_e, m) => onMsg(m) });
+  try {
+    const info = await createEphemeral(ctx.api, names.sessStream, {
+      deliver_subject: deliver,
+      deliver_policy: "all",
+      ack_policy: "none",
+      filter_subject: `${names.sess}>`,
+      replay_policy: "instant",
+    });
+    if (info.num_pending > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        finished,
+        new Promise((r) => (timer = setTimeout(r, 10_000))),
+      ]);
+      clearTimeout(timer);
+    }
+    await deleteConsumer(ctx.api, names.sessStream, info.name);
+  } finally {
+    sub.unsubscribe();
+  }
+  return out;
+}
+
+async function removeExpired(
+  ctx: Context,
+  seq: number,
+  record: SessionRecord,
+): Promise<void> {
+  const { names } = ctx;
+  if (!(await deleteMessage(ctx.api, names.sessStream, seq))) return;
+  const durables = Object.values(record.cons ?? {}).filter((c) => c)
+    .map((c) => c.durable_name!);
+  await Promise.all([
+    ...durables.map((d) => deleteConsumer(ctx.api, names.msgsStream, d)),
+    ...(record.pubrel?.durable_name
+      ? [deleteConsumer(ctx.api, names.outStream, record.pubrel.durable_name)]
+      : []),
+    purgeSubject(
+      ctx.api,
+      names.qos2Stream,
+      `${names.qos2in}${clientToken(record.id)}.>`,
+    ),
+  ]);
+  ctx.metrics.inc("jetmq_sessions_expired_total");
+  ctx.logger.info("session expired", { clientId: record.id });
+}

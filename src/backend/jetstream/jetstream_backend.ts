@@ -1,0 +1,284 @@
+/**
+ * `createJetStreamBackend`: the Backend contract on one shared NATS
+ * connection, with nats-server's MQTT layout (nats-mqtt-reference.md).
+ *
+ * @module
+ */
+
+import { type NatsConnection, nuid } from "@nats-io/transport-node";
+import {
+  type Logger,
+  type Metrics,
+  nullLogger,
+  nullMetrics,
+} from "../../observability/types.ts";
+import { natsHash, topicToSubject } from "../../topic/mod.ts";
+import type {
+  Backend,
+  Message,
+  OpenSessionOptions,
+  Session,
+} from "../types.ts";
+import { createApi, purgeSubject } from "./_api.ts";
+import { messageHeaders } from "./_codec.ts";
+import { type Context, createJsPublish } from "./_context.ts";
+import { createHandle, type HandleDeps } from "./_handle.ts";
+import { createInterest } from "./_interest.ts";
+import { clientToken, namesFor } from "./_names.ts";
+import { loadRecord } from "./_record.ts";
+import { createRequester } from "./_requester.ts";
+import { createRetained } from "./_retained.ts";
+import { createSessionState, type SessionState } from "./_session.ts";
+import { ensureStreams } from "./_streams.ts";
+import { createSweeper } from "./_sweeper.ts";
+import { watchTakeovers } from "./_takeover.ts";
+
+/** Options of `createJetStreamBackend`. */
+export interface JetStreamBackendOptions {
+  /** The process's one NATS connection, already open (never closed here). */
+  nc: NatsConnection;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Stream/subject prefix (default `$MQTT`, as nats-server); no dots. */
+  prefix?: string;
+  /** Injected clock (ms since epoch). */
+  now?: () => number;
+  /** Name of this instance; its hash is the node id (default random). */
+  name?: string;
+  /** Consumer ack wait, ms (default 30 000). */
+  ackWait?: number;
+  /** Consumer max ack pending (default 1024). */
+  maxAckPending?: number;
+  /** JetStream publishes awaiting their ack at once (default 4096). */
+  publishWindow?: number;
+  /** JetStream API / publish timeout, ms (default 5000). */
+  apiTimeout?: number;
+  /** Stream replicas when creating streams (default 1). */
+  replicas?: number;
+  /** How often expired sessions are looked for, ms (default 60 000). */
+  sweepInterval?: number;
+  /**
+   * Per offline session bound on messages queued through this instance
+   * (default 100 000); beyond it new messages are dropped and counted.
+   */
+  maxQueuedMessages?: number;
+  /** Same, in payload bytes (default 64 MiB). */
+  maxQueuedBytes?: number;
+}
+
+/** Longest NATS subject we publish: under nats-server's 4 KiB control line. */
+const MAX_SUBJECT = 3800;
+const FLAP_MS = 1000;
+
+/**
+ * Create the JetStream backend over `options.nc`: ensures the streams,
+ * loads the retained index, starts watching other instances' session
+ * writes. Requires JetStream (nats-server ≥ 2.9).
+ */
+export async function createJetStreamBackend(
+  options: JetStreamBackendOptions,
+): Promise<Backend> {
+  const { nc } = options;
+  const prefix = options.prefix ?? "$MQTT";
+  if (/[.*> \t]/.test(prefix) || prefix === "") {
+    throw new RangeError(`Cannot use NATS prefix "${prefix}"`);
+  }
+  const now = options.now ?? Date.now;
+  const names = namesFor(prefix);
+  const node = natsHash(options.name ?? `jetmq-${nuid.next()}`);
+  const requester = createRequester({
+    nc,
+    replyPrefix: `${names.jsa}${node}.`,
+    timeout: options.apiTimeout ?? 5000,
+    now,
+  });
+  const api = createApi(requester);
+  const ctx: Context = {
+    nc,
+    api,
+    requester,
+    names,
+    node,
+    logger: options.logger ?? nullLogger,
+    metrics: options.metrics ?? nullMetrics,
+    now,
+    ackWaitNs: (options.ackWait ?? 30_000) * 1e6,
+    maxAckPending: options.maxAckPending ?? 1024,
+    jsPublish: createJsPublish(requester, options.publishWindow ?? 4096),
+    nuid: () => nuid.next(),
+  };
+  try {
+    await ensureStreams(api, names, options.replicas ?? 1);
+  } catch (error) {
+    requester.close();
+    throw error;
+  }
+  const interest = createInterest(nc);
+  const retained = await createRetained(ctx);
+  const sessions = new Map<string, SessionState>();
+  const flappers = new Map<string, number>();
+  const locks = new Map<string, Promise<unknown>>();
+  let dropped = 0;
+
+  const forget = (state: SessionState) => {
+    if (sessions.get(state.clientId) === state) sessions.delete(state.clientId);
+  };
+  const remove = async (state: SessionState) => {
+    state.unattach();
+    forget(state);
+    await state.clear();
+    await Promise.all([
+      purgeSubject(api, names.sessStream, names.sess + state.hash),
+      purgeSubject(
+        api,
+        names.qos2Stream,
+        `${names.qos2in}${clientToken(state.clientId)}.>`,
+      ),
+    ]);
+  };
+
+  const publish = async (message: Message): Promise<void> => {
+    const subject = topicToSubject(message.topic);
+    if (
+      subject === undefined || subject.length > MAX_SUBJECT ||
+      /(^|\.)[*>](\.|$)/.test(subject)
+    ) {
+      // Never publish a wildcard token or a subject that would make the
+      // server drop the shared connection (reference §1.6).
+      dropped++;
+      ctx.metrics.inc("jetmq_dropped_total");
+      ctx.logger.warn("message not routable on NATS, dropped", {
+        topic: message.topic.slice(0, 200),
+      });
+      return;
+    }
+    if (message.retain) await retained.store(message, subject);
+    const h = messageHeaders(message, message.qos);
+    nc.publish(subject, message.payload, { headers: h });
+    if (message.qos > 0) {
+      await ctx.jsPublish(names.msgs + subject, message.payload, h);
+    }
+  };
+
+  const deps: HandleDeps = { ctx, publish, remove };
+
+  const open = async (opts: OpenSessionOptions): Promise<Session> => {
+    const { clientId } = opts;
+    const jailed = flappers.get(clientId);
+    if (jailed !== undefined && now() - jailed < FLAP_MS) {
+      // Flapper jail (reference §3.2 step 3): two clients fight over one id.
+      await new Promise((r) => setTimeout(r, FLAP_MS));
+      throw new Error(`Cannot open session ${clientId}: taken over just now`);
+    }
+    flappers.delete(clientId);
+    let state = sessions.get(clientId);
+    let existed = state !== undefined;
+    if (state?.attachment) {
+      const previous = state.attachment.options;
+      state.unattach();
+      previous.onTakeover();
+    }
+    if (!state) {
+      const hash = natsHash(clientId);
+      const loaded = await loadRecord(ctx, hash);
+      if (loaded && loaded.record.id !== clientId) {
+        throw new Error(
+          `Cannot open session ${clientId}: its hash is used by another client`,
+        );
+      }
+      state = createSessionState(ctx, interest, clientId, hash);
+      if (loaded) await state.restore(loaded.record, loaded.seq);
+      existed = loaded !== undefined;
+      sessions.set(clientId, state);
+    }
+    if (existed && (opts.clean || state.clean)) {
+      await state.clear();
+      await purgeSubject(
+        api,
+        names.qos2Stream,
+        `${names.qos2in}${clientToken(clientId)}.>`,
+      );
+      existed = false;
+    }
+    state.clean = opts.clean;
+    state.expiry = opts.expiry;
+    state.detachedAt = undefined;
+    state.attach(opts);
+    try {
+      await state.save();
+    } catch (error) {
+      state.unattach();
+      forget(state);
+      throw error;
+    }
+    return createHandle(deps, state, opts, existed && !opts.clean);
+  };
+
+  const unwatch = watchTakeovers(ctx, (hash, seq) => {
+    for (const state of sessions.values()) {
+      if (state.hash !== hash || seq < state.seq) continue;
+      const attachment = state.attachment;
+      state.unattach();
+      forget(state);
+      if (attachment) {
+        flappers.set(state.clientId, now());
+        ctx.metrics.inc("jetmq_takeovers_total");
+        attachment.options.onTakeover();
+      }
+    }
+  });
+  const sweeper = createSweeper(ctx, {
+    interval: options.sweepInterval ?? 60_000,
+    held: (clientId) => sessions.get(clientId)?.attachment !== undefined,
+  });
+  const statusIter = nc.status()[Symbol.asyncIterator]();
+  void (async () => {
+    for (;;) {
+      const { done, value: s } = await statusIter.next();
+      if (done) return;
+      if (s.type === "reconnect") {
+        await retained.resync().catch((error) =>
+          ctx.logger.warn("retained resync failed", { error: String(error) })
+        );
+      }
+    }
+  })();
+
+  return {
+    name: "jetstream",
+    publish,
+    openSession(opts) {
+      // One CONNECT at a time per client id (reference §3.2 step 4).
+      const previous = locks.get(opts.clientId) ?? Promise.resolve();
+      const run = previous.catch(() => {}).then(() => open(opts));
+      const tail = run.catch(() => {});
+      locks.set(opts.clientId, tail);
+      void tail.then(() => {
+        if (locks.get(opts.clientId) === tail) locks.delete(opts.clientId);
+      });
+      return run;
+    },
+    retained: (filter) => retained.lookup(filter),
+    stats() {
+      let queued = 0;
+      for (const state of sessions.values()) queued += state.queued();
+      return {
+        sessions: sessions.size,
+        retained: retained.size,
+        queued,
+        dropped,
+      };
+    },
+    async close() {
+      sweeper.stop();
+      unwatch();
+      for (const state of sessions.values()) state.unattach();
+      sessions.clear();
+      await nc.flush().catch(() => {}); // Closed or reconnecting: nothing to flush.
+      await retained.close();
+      interest.close();
+      requester.close();
+      void statusIter.return?.();
+    },
+  };
+}
