@@ -36,6 +36,7 @@ export function listenDeno(options: ListenOptions): Promise<Listener> {
       }
     },
     async *[Symbol.asyncIterator](): AsyncIterator<Conn> {
+      let backoff = 0;
       while (true) {
         let conn: DenoConn;
         try {
@@ -43,12 +44,13 @@ export function listenDeno(options: ListenOptions): Promise<Listener> {
         } catch (err) {
           if (err instanceof Deno.errors.BadResource) return;
           if (err instanceof Deno.errors.Interrupted) return;
-          // A failed TLS handshake or reset during accept ends only that peer.
-          if (kind === "tls" && !(err instanceof Deno.errors.NotConnected)) {
-            continue;
-          }
-          throw err;
+          // A peer reset during accept, a failed TLS handshake or running out
+          // of file descriptors must not end the listener: back off, retry.
+          backoff = Math.min(1000, Math.max(5, backoff * 2));
+          await new Promise((r) => setTimeout(r, backoff));
+          continue;
         }
+        backoff = 0;
         yield wrapDenoConn(conn, kind);
       }
     },
