@@ -65,7 +65,11 @@ export function checkFixedHeader(
     case PacketType.PUBREL:
     case PacketType.SUBSCRIBE:
     case PacketType.UNSUBSCRIBE:
-      if (flags !== 0x02) badFlags(type, flags);
+      // 3.1 let clients set DUP when retrying these (3.1 §2.1); later
+      // versions reserve the bit.
+      if (flags !== 0x02 && !(version === 3 && flags === 0x0a)) {
+        badFlags(type, flags);
+      }
       return;
     case PacketType.AUTH:
       if (version < 5) {

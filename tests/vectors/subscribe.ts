@@ -103,6 +103,18 @@ export const valid: ValidVector[] = [
       }],
     },
   },
+  {
+    name: "3.1 SUBSCRIBE retry with DUP set",
+    version: 3,
+    spec: "3.1 §2.1",
+    hex: hex("8a 08", "00 01", "00 03 61 2f 23", "01"), // DUP + QoS 1 flags
+    encodedHex: hex("82 08", "00 01", "00 03 61 2f 23", "01"),
+    packet: {
+      type: 8,
+      packetId: 1,
+      subscriptions: [{ filter: "a/#", qos: 1 }],
+    },
+  },
 ];
 
 export const invalid: InvalidVector[] = [
@@ -139,6 +151,13 @@ export const invalid: InvalidVector[] = [
     version: 4,
     spec: "MQTT-3.8.3-4",
     hex: hex("82 06 00 01 00 01 61 03"),
+    reasonCode: 0x81,
+  },
+  {
+    name: "3.1.1 SUBSCRIBE with DUP set",
+    version: 4,
+    spec: "MQTT-3.8.1-1",
+    hex: hex("8a 06 00 01 00 01 61 01"),
     reasonCode: 0x81,
   },
   {
