@@ -31,10 +31,17 @@ export function closeWithError(
   st: ConnectionState,
   err: unknown,
 ): Promise<void> {
-  const reasonCode = err instanceof MqttError
-    ? err.reasonCode
-    : ReasonCode.UnspecifiedError;
-  return closeConnection(st, { reasonCode, publishWill: true });
+  if (err instanceof MqttError) {
+    return closeConnection(st, {
+      reasonCode: err.reasonCode,
+      reasonString: err.message,
+      publishWill: true,
+    });
+  }
+  return closeConnection(st, {
+    reasonCode: ReasonCode.UnspecifiedError,
+    publishWill: true,
+  });
 }
 
 /**

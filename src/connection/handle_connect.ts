@@ -143,6 +143,7 @@ async function accept(
         takeover: () =>
           void closeConnection(st, {
             reasonCode: ReasonCode.SessionTakenOver,
+            reasonString: "Session taken over",
             publishWill: false,
             takenOver: true,
           }),

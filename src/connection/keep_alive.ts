@@ -45,6 +45,7 @@ export function startKeepAlive(st: ConnectionState, keepAlive: number): void {
       st.logger.info(err.message, { clientId: st.phase.clientId });
       closeConnection(st, {
         reasonCode: err.reasonCode,
+        reasonString: "Keep-alive timeout",
         publishWill: true,
       });
     }, ms);

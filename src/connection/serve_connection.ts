@@ -43,6 +43,7 @@ export async function serveConnection(
       reasonCode: reason instanceof MqttError
         ? reason.reasonCode
         : ReasonCode.ServerShuttingDown,
+      reasonString: reason instanceof MqttError ? reason.message : undefined,
       publishWill: true,
     });
   };
