@@ -257,19 +257,23 @@ function conditions(
   } catch {
     // Version strings are decoration only.
   }
-  const cpu = rows.filter((r) =>
-    !("error" in r.result) &&
-    (r.result.extra as Record<string, unknown>)?.cpu_broker !== undefined
-  )
-    .map((r) => {
-      const e = r.result.extra as Record<string, number>;
-      return `${r.label} ${r.scenario}: broker ${fmt(e.cpu_broker)} loadgen ${
-        fmt(e.cpu_loadgen)
-      }`;
-    });
+  const groups = new Map<string, Record<string, number>[]>();
+  for (const r of rows) {
+    const e = r.result.extra as Record<string, number> | undefined;
+    if ("error" in r.result || e?.cpu_broker === undefined) continue;
+    const k = `${r.label} ${r.scenario}`;
+    groups.set(k, [...(groups.get(k) ?? []), e]);
+  }
+  const list = (es: Record<string, number>[], key: string) =>
+    es.map((e) => fmt(e[key])).join("/");
+  const cpu = [...groups].map(([k, es]) =>
+    `${k}: broker ${list(es, "cpu_broker")}, loadgen ${
+      list(es, "cpu_loadgen")
+    }, others ${list(es, "cpu_other")}`
+  );
   if (cpu.length) {
     out.push(
-      "  CPU (cores busy during the measured interval):",
+      "  CPU in cores during the measured interval, per repeat (others = rest of the machine):",
       ...cpu.map((c) => `    ${c}`),
     );
   }
