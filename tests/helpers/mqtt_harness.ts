@@ -136,6 +136,8 @@ export interface BrokerOptions {
   backend?: Backend;
   /** Bytes the memory pair queues towards a reader (default 64 KiB). */
   pairHighWaterMark?: number;
+  /** The clock to use (share it with a `backend` built beforehand). */
+  clock?: FakeClock;
 }
 
 /** A running in-process broker. */
@@ -157,7 +159,7 @@ export interface Broker extends AsyncDisposable {
 export async function startBroker(
   options: BrokerOptions = {},
 ): Promise<Broker> {
-  const clock = createFakeClock();
+  const clock = options.clock ?? createFakeClock();
   const metrics = createCountingMetrics();
   const backend = options.backend ?? await createEmbeddedBackend({
     dir: "unused",

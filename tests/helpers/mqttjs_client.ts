@@ -22,6 +22,8 @@ export interface Received {
   retain: boolean;
   dup: boolean;
   packetId?: number;
+  /** v5 properties as MQTT.js decoded them. */
+  properties?: Record<string, unknown>;
 }
 
 /** An MQTT.js client plus an inbox; `await using` ends it (forcibly). */
@@ -57,6 +59,7 @@ export async function connectJs(
       retain: packet.retain,
       dup: packet.dup,
       packetId: packet.messageId,
+      properties: packet.properties as Record<string, unknown> | undefined,
     });
     wake?.();
   });
