@@ -15,12 +15,13 @@
  */
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import {
+  type BenchDirs,
   type Broker,
   killAll,
   MOSQUITTO_SETTINGS,
@@ -84,17 +85,17 @@ function parse(): Options {
 
 async function start(
   target: string,
-  root: string,
+  dirs: BenchDirs,
   o: Options,
 ): Promise<Broker> {
   const jet = { runtime: o.runtime, cpuProfDir: o.cpuProfDir };
-  if (target === "jetmq") return await startJetmq(root, jet);
-  if (target === "mosquitto") return await startMosquitto(root);
-  if (target === "nats") return (await startNatsServer(root, true)).broker;
+  if (target === "jetmq") return await startJetmq(dirs, jet);
+  if (target === "mosquitto") return await startMosquitto(dirs);
+  if (target === "nats") return (await startNatsServer(dirs, true)).broker;
   if (target === "jetmq-nats") {
-    const nats = await startNatsServer(root, false);
+    const nats = await startNatsServer(dirs, false);
     try {
-      const j = await startJetmq(root, jet, nats.url);
+      const j = await startJetmq(dirs, jet, nats.url);
       return {
         ...j,
         notes: [...j.notes, "nats-server 2.9.10 with JetStream"],
@@ -161,6 +162,8 @@ function runLoadgen(
 async function main(): Promise<number> {
   const o = parse();
   const root = mkdtempSync(join(tmpdir(), "jetmq-bench-"));
+  const logs = join(import.meta.dirname!, "..", ".bench", "logs");
+  mkdirSync(logs, { recursive: true });
   const onSignal =
     () => (killAll(),
       rmSync(root, { recursive: true, force: true }),
@@ -178,7 +181,7 @@ async function main(): Promise<number> {
             const label = `${target} v${protocol === 5 ? "5" : "3.1.1"}`;
             let broker: Broker | undefined;
             try {
-              broker = await start(target, root, o);
+              broker = await start(target, { root, logs }, o);
               notes.set(target, broker.notes);
               const r = await runLoadgen(broker, scenario, protocol, o);
               rows.push({ target, protocol, label, scenario, result: r });

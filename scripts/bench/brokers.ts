@@ -25,6 +25,12 @@ export interface Broker {
   stop(): Promise<void>;
 }
 
+/** Where brokers keep data (removed on stop) and logs (kept). */
+export interface BenchDirs {
+  root: string;
+  logs: string;
+}
+
 /** How to run jetmq. */
 export interface JetmqOptions {
   runtime: "deno" | "bun";
@@ -126,6 +132,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 async function launch(
+  dirs: BenchDirs,
   name: string,
   cmd: string,
   port: number,
@@ -133,7 +140,7 @@ async function launch(
   notes: string[],
   extra: ChildProcess[] = [],
 ): Promise<Broker> {
-  const child = spawnRaised(cmd, join(dir, "..", `${name}.log`));
+  const child = spawnRaised(cmd, join(dirs.logs, `${name}.log`));
   const stop = async () => {
     await stopChild(child);
     for (const e of extra) await stopChild(e);
@@ -160,9 +167,9 @@ export const MOSQUITTO_SETTINGS = [
 ];
 
 /** mosquitto with a generated config on a fresh port and directory. */
-export async function startMosquitto(root: string): Promise<Broker> {
+export async function startMosquitto(dirs: BenchDirs): Promise<Broker> {
   const port = await freePort();
-  const dir = mkdtempSync(join(root, "mosquitto-"));
+  const dir = mkdtempSync(join(dirs.root, "mosquitto-"));
   const conf = [
     `listener ${port} 127.0.0.1`,
     ...MOSQUITTO_SETTINGS,
@@ -170,17 +177,17 @@ export async function startMosquitto(root: string): Promise<Broker> {
   ];
   writeFileSync(join(dir, "mosquitto.conf"), conf.join("\n") + "\n");
   const cmd = `mosquitto -c ${dir}/mosquitto.conf`;
-  return await launch("mosquitto", cmd, port, dir, MOSQUITTO_SETTINGS);
+  return await launch(dirs, "mosquitto", cmd, port, dir, MOSQUITTO_SETTINGS);
 }
 
 /** nats-server with JetStream; with `mqtt` its MQTT listener too. */
 export async function startNatsServer(
-  root: string,
+  dirs: BenchDirs,
   mqtt: boolean,
 ): Promise<{ broker: Broker; url: string; child?: ChildProcess }> {
   const port = await freePort();
   const mqttPort = mqtt ? await freePort() : 0;
-  const dir = mkdtempSync(join(root, "nats-"));
+  const dir = mkdtempSync(join(dirs.root, "nats-"));
   const conf = [
     "server_name: jetmq_bench",
     `listen: 127.0.0.1:${port}`,
@@ -189,6 +196,7 @@ export async function startNatsServer(
   ];
   writeFileSync(join(dir, "nats.conf"), conf.join("\n") + "\n");
   const broker = await launch(
+    dirs,
     mqtt ? "nats" : "nats-core",
     `nats-server -c ${dir}/nats.conf`,
     mqtt ? mqttPort : port,
@@ -200,12 +208,12 @@ export async function startNatsServer(
 
 /** jetmq (`main.ts`), embedded backend, or on NATS when `natsUrl` given. */
 export async function startJetmq(
-  root: string,
+  dirs: BenchDirs,
   o: JetmqOptions,
   natsUrl?: string,
 ): Promise<Broker> {
   const port = await freePort();
-  const dir = mkdtempSync(join(root, "jetmq-"));
+  const dir = mkdtempSync(join(dirs.root, "jetmq-"));
   const main = join(import.meta.dirname!, "..", "..", "main.ts");
   const prof = o.cpuProfDir ? `--cpu-prof --cpu-prof-dir=${o.cpuProfDir}` : "";
   const rt = o.runtime === "bun" ? `bun ${prof}` : `deno run -A ${prof}`;
@@ -216,6 +224,7 @@ export async function startJetmq(
     natsUrl ? "backend jetstream" : "backend embedded",
   ];
   return await launch(
+    dirs,
     natsUrl ? "jetmq-nats" : "jetmq",
     `${rt} ${main} ${args}`,
     port,

@@ -59,6 +59,8 @@ export function connectClient(o: ClientOptions): Promise<LoadClient> {
     const socket = net.connect({ host: o.host, port: o.port });
     socket.setNoDelay(true);
     const waiters: Array<(first: number, body: Uint8Array) => boolean> = [];
+    // Rejections of pending SUBSCRIBE/PING waits when the socket closes.
+    const onClose: Array<(err: Error) => void> = [];
     let acks: number[] = [];
     let sessionPresent = false;
     let drainWaiters: Array<() => void> = [];
@@ -114,7 +116,9 @@ export function connectClient(o: ClientOptions): Promise<LoadClient> {
     });
     socket.on("error", (err: Error) => fail(err));
     socket.on("close", () => {
-      fail(new Error(`Cannot connect ${o.clientId}: closed`));
+      const err = new Error(`Connection ${o.clientId} closed by the broker`);
+      fail(err);
+      for (const f of onClose.splice(0)) f(err);
       for (const f of drainWaiters) f();
     });
     waiters.push((first, body) => {
@@ -144,7 +148,8 @@ export function connectClient(o: ClientOptions): Promise<LoadClient> {
       subscribe(filters, qos) {
         const id = 0x8000 + (nextSubId++ % 0x7fff);
         socket.write(encodeSubscribe(id, filters, qos, o.version));
-        return new Promise((res) => {
+        return new Promise((res, rej) => {
+          onClose.push(rej);
           waiters.push((first, body) => {
             if (first >> 4 !== T.SUBACK) return false;
             if (((body[0] << 8) | body[1]) !== id) return false;
@@ -157,7 +162,8 @@ export function connectClient(o: ClientOptions): Promise<LoadClient> {
       },
       ping() {
         socket.write(PINGREQ);
-        return new Promise((res) => {
+        return new Promise((res, rej) => {
+          onClose.push(rej);
           waiters.push((first) => {
             if (first >> 4 !== T.PINGRESP) return false;
             res();
