@@ -10,6 +10,9 @@ import { ReasonCode } from "../codec/reason_codes.ts";
 import { PacketType } from "../codec/types.ts";
 import type { ConnectionState } from "./state.ts";
 
+/** How long closing waits for the last packets to be taken, in ms. */
+const CLOSE_FLUSH_MS = 2000;
+
 /** How a connection ends. */
 export interface CloseOptions {
   /**
@@ -95,11 +98,18 @@ async function finish(
   st: ConnectionState,
   release: Promise<void>,
 ): Promise<void> {
+  // A peer that stopped reading must not hold the socket open: give the
+  // last packets (DISCONNECT, CONNACK) a bounded time to leave.
+  let cancel: (() => void) | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    cancel = st.setTimer(resolve, CLOSE_FLUSH_MS);
+  });
   try {
-    await st.out.flush();
+    await Promise.race([st.out.flush(), timeout]);
   } catch {
     // The peer is gone; nothing more can be written.
   }
+  cancel?.();
   st.conn.close();
   try {
     await release;

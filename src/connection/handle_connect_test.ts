@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MqttError, PacketType, ReasonCode } from "../codec/mod.ts";
-import { startBroker } from "../../tests/helpers/mqtt_harness.ts";
+import { type Broker, startBroker } from "../../tests/helpers/mqtt_harness.ts";
 
 test("serveConnection() accepts a 3.1.1 CONNECT with CONNACK 0", async () => {
   await using broker = await startBroker();
@@ -284,3 +284,32 @@ test("serveConnection() sends the shutdown signal's reason code in v5 DISCONNECT
   }
   await client.served;
 });
+
+test("serveConnection() closes a peer that stopped reading within a bounded time", async () => {
+  await using broker = await startBroker({
+    limits: { maxWriteBuffer: 64 },
+    pairHighWaterMark: 1,
+  });
+  const { client } = await broker.connect({
+    clientId: "stuck",
+    keepAlive: 2,
+    protocolVersion: 5,
+  });
+  client.pause();
+  // Fill the pipe and the writer with PINGRESPs nobody reads. The writes
+  // stall once the server stops reading, and fail when it closes.
+  for (let i = 0; i < 200; i++) {
+    client.send({ type: PacketType.PINGREQ }).catch(() => {/* closed */});
+  }
+  await expectNothingOn(broker);
+  broker.clock.advance(3_000); // keep-alive expires, DISCONNECT cannot leave
+  broker.clock.advance(2_000); // the close gives up waiting for the flush
+  await client.served;
+});
+
+/** One round trip on another connection: lets pending I/O settle. */
+async function expectNothingOn(broker: Broker): Promise<void> {
+  const { client } = await broker.connect({ clientId: "bystander" });
+  await client.send({ type: PacketType.PINGREQ });
+  assert.deepEqual(await client.next(), { type: PacketType.PINGRESP });
+}

@@ -56,8 +56,7 @@ export async function serveConnection(
     maxPacketSize: options.limits.maxPacketSize,
   });
   const reader = conn.readable.getReader();
-  // Closing ends reading, whoever closes.
-  st.closed.then(() => reader.cancel().catch(() => {/* already ended */}));
+  // Closing ends reading: `conn.close()` ends both directions.
   try {
     await readLoop(st, reader, decoder);
     await closeConnection(st, { publishWill: true });
