@@ -67,11 +67,11 @@ test("createFramer() gives the same packets at every split offset", () => {
     ...encodeSubscribe(7, ["x/#"], 1, 4),
   ]);
   const expected: number[][] = [];
-  createFramer((f, b, s, e) => expected.push([f, e - s]))(stream);
+  createFramer((f, _b, s, e) => expected.push([f, e - s]))(stream);
   assert.deepEqual(expected, [[0x34, 207], [0xd0, 0], [0x82, 8]]);
   for (let cut = 0; cut <= stream.length; cut++) {
     const got: number[][] = [];
-    const frame = createFramer((f, b, s, e) => got.push([f, e - s]));
+    const frame = createFramer((f, _b, s, e) => got.push([f, e - s]));
     frame(stream.subarray(0, cut));
     frame(stream.subarray(cut));
     assert.deepEqual(got, expected, `split at ${cut}`);
