@@ -64,7 +64,9 @@ export interface PacketDecoder {
   end(): void;
 }
 
+/** Retained between packets; larger partial buffers are let go. */
 const SMALL_BUFFER = 4096;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Creates a decoder. Any split of the same bytes into chunks yields the same
@@ -93,8 +95,9 @@ export function createPacketDecoder(
     end: 0,
     topics: createStringCache(),
   };
-  // The incomplete packet: header bytes then body, grown only as bytes come.
-  let partial = new Uint8Array(SMALL_BUFFER);
+  // The incomplete packet: header bytes then body, grown only as bytes come
+  // (an idle connection holds no buffer).
+  let partial = EMPTY;
   let partialLen = 0;
   let partialTotal = 0; // whole packet size once the header is complete
   let headerLen = 0; // set by readHeader
@@ -141,9 +144,10 @@ export function createPacketDecoder(
   function append(chunk: Uint8Array, from: number, n: number): void {
     const need = partialLen + n;
     if (need > partial.length) {
-      const target = partialTotal > 0 ? partialTotal : need;
+      // Never beyond the announced size: memory follows the bytes received.
+      const cap = partialTotal > 0 ? partialTotal : Infinity;
       const next = new Uint8Array(
-        Math.min(target, Math.max(need, partial.length * 2)),
+        Math.min(cap, Math.max(need, partial.length * 2, 64)),
       );
       next.set(partial.subarray(0, partialLen));
       partial = next;
@@ -173,7 +177,7 @@ export function createPacketDecoder(
     if (
       partial.length > SMALL_BUFFER ||
       out[out.length - 1].type === PacketType.PUBLISH
-    ) partial = new Uint8Array(SMALL_BUFFER);
+    ) partial = EMPTY;
     return pos;
   }
 
@@ -217,6 +221,8 @@ export function createPacketDecoder(
       failed = err;
       if (out.length === 0) throw err;
       pending = true;
+    } finally {
+      reader.buf = EMPTY; // don't keep the chunk alive between pushes
     }
     return out;
   }

@@ -20,24 +20,22 @@ export interface ByteReader {
 }
 
 /**
- * A small direct-mapped cache from UTF-8 bytes to decoded strings: a broker
- * sees the same topics over and over, and decoding a string costs more than
- * hashing and comparing its bytes.
+ * A small direct-mapped cache of recently decoded ASCII strings: a broker
+ * sees the same topics over and over, and comparing bytes with a cached
+ * string costs less than decoding a new one. Non-ASCII strings are not
+ * cached (so a key is its own bytes).
  */
 export interface StringCache {
-  readonly keys: (Uint8Array | undefined)[];
   readonly values: string[];
 }
 
-const CACHE_SLOTS = 256;
+// Small: one cache per connection, and a client uses few topics at a time.
+const CACHE_SLOTS = 64;
 const CACHE_MAX_BYTES = 128;
 
 /** Creates an empty {@link StringCache}. */
 export function createStringCache(): StringCache {
-  return {
-    keys: new Array(CACHE_SLOTS).fill(undefined),
-    values: new Array(CACHE_SLOTS).fill(""),
-  };
+  return { values: new Array(CACHE_SLOTS).fill("") };
 }
 
 // Stateless after construction, so sharing them is not shared mutable state.
@@ -182,15 +180,14 @@ export function readTopic(r: ByteReader, what: string, field: string): string {
   let h = len;
   for (let i = start; i < end; i++) h = (h * 31 + buf[i]) | 0;
   const slot = (h ^ (h >>> 8) ^ (h >>> 16)) & (CACHE_SLOTS - 1);
-  const key = cache.keys[slot];
-  if (key !== undefined && key.length === len) {
+  const cached = cache.values[slot];
+  if (cached.length === len) {
     let i = 0;
-    while (i < len && key[i] === buf[start + i]) i++;
-    if (i === len) return cache.values[slot];
+    while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
+    if (i === len) return cached;
   }
   const text = decodeUtf8(buf, start, end, what, field);
-  cache.keys[slot] = buf.slice(start, end);
-  cache.values[slot] = text;
+  if (text.length === len) cache.values[slot] = text; // ASCII only
   return text;
 }
 
