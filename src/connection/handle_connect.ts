@@ -10,6 +10,7 @@ import { MqttError } from "../codec/errors.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
 import type { ConnectPacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
+import type { Attachment } from "../router/types.ts";
 import { createAckQueue } from "./ack_queue.ts";
 import { closeConnection } from "./close.ts";
 import { connackProperties, refuse } from "./connack.ts";
@@ -108,13 +109,19 @@ export function afterAuth(
   return Promise.resolve();
 }
 
-async function accept(
-  st: ConnectionState,
-  p: ConnectPacket,
-  clientId: string,
-  assignedClientId: string | undefined,
-): Promise<void> {
+/** What the server settles on for one CONNECT. */
+interface Terms {
+  sessionExpiry: number;
+  keepAlive: number;
+  /** Set when the server overrides the client's keep-alive (v5). */
+  serverKeepAlive: number | undefined;
+  /** Outbound QoS ≥ 1 window: the client's Receive Maximum ∧ ours. */
+  window: number;
+}
+
+function negotiate(st: ConnectionState, p: ConnectPacket): Terms {
   const v5 = st.version === 5;
+  // 3.1.1 persistent sessions never expire; clean ones end with the link.
   const sessionExpiry = v5
     ? p.properties?.sessionExpiryInterval ?? 0
     : p.clean
@@ -124,19 +131,29 @@ async function accept(
   let serverKeepAlive: number | undefined;
   const max = st.limits.maxKeepAlive;
   if (v5 && max > 0 && (keepAlive === 0 || keepAlive > max)) {
-    keepAlive = serverKeepAlive = max;
+    keepAlive = serverKeepAlive = max; // Server Keep Alive [MQTT-3.2.2-21]
   }
   const window = Math.max(
     1,
     Math.min(p.properties?.receiveMaximum ?? 65535, st.limits.maxInflight),
   );
-  let attachment;
+  return { sessionExpiry, keepAlive, serverKeepAlive, window };
+}
+
+/** Attach to the session; undefined when the connection is closing. */
+async function attach(
+  st: ConnectionState,
+  p: ConnectPacket,
+  clientId: string,
+  terms: Terms,
+): Promise<Attachment | undefined> {
+  let attachment: Attachment;
   try {
     attachment = await st.router.attach({
       clientId,
       clean: p.clean,
-      expiry: sessionExpiry,
-      window,
+      expiry: terms.sessionExpiry,
+      window: terms.window,
       sink: createDeliverySink(st),
       will: p.will,
       handle: {
@@ -151,26 +168,40 @@ async function accept(
     });
   } catch (err) {
     if (err instanceof MqttError) {
-      return closeConnection(st, { publishWill: false });
+      await closeConnection(st, { publishWill: false });
+    } else {
+      st.logger.error("Cannot open session", { clientId, error: String(err) });
+      await refuse(st, ReasonCode.ServerUnavailable);
     }
-    st.logger.error("Cannot open session", { clientId, error: String(err) });
-    return refuse(st, ReasonCode.ServerUnavailable);
+    return undefined;
   }
-  if (st.phase.name === "closing") {
-    await attachment.release({ expiry: sessionExpiry, publishWill: false });
-    return;
-  }
-  const session = attachment.session;
-  const clientAliases = v5 ? p.properties?.topicAliasMaximum ?? 0 : 0;
+  if (st.phase.name !== "closing") return attachment;
+  await attachment.release({ expiry: terms.sessionExpiry, publishWill: false });
+  return undefined;
+}
+
+async function accept(
+  st: ConnectionState,
+  p: ConnectPacket,
+  clientId: string,
+  assignedClientId: string | undefined,
+): Promise<void> {
+  const terms = negotiate(st, p);
+  const attachment = await attach(st, p, clientId, terms);
+  if (!attachment) return;
+  const { session } = attachment;
+  const clientAliases = st.version === 5
+    ? p.properties?.topicAliasMaximum ?? 0
+    : 0;
   const connected: Connected = {
     name: "connected",
     clientId,
     connect: p,
     attachment,
     session,
-    sessionExpiry,
+    sessionExpiry: terms.sessionExpiry,
     problemInfo: p.properties?.requestProblemInformation !== 0,
-    keepAlive,
+    keepAlive: terms.keepAlive,
     inboundAliases: [],
     outboundAliases: clientAliases > 0
       ? createOutboundAliases(clientAliases)
@@ -193,9 +224,9 @@ async function accept(
     properties: connackProperties(st, p, {
       clientId,
       assignedClientId,
-      serverKeepAlive,
+      serverKeepAlive: terms.serverKeepAlive,
     }),
   });
-  startKeepAlive(st, keepAlive);
+  startKeepAlive(st, terms.keepAlive);
   session.resume();
 }
