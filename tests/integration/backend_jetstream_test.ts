@@ -23,7 +23,7 @@ after(async () => {
 });
 
 backendContract("jetstream", async (options) => {
-  const prefix = `T${++counter}`;
+  const prefix = `$T${++counter}`;
   const nc: NatsConnection = await connect({ servers: server!.url });
   const make = () =>
     createJetStreamBackend({

@@ -175,6 +175,7 @@ export interface ConsumerConfig {
   durable_name?: string;
   name?: string;
   deliver_subject: string;
+  deliver_group?: string;
   deliver_policy: "new" | "all" | "by_start_sequence";
   opt_start_seq?: number;
   ack_policy: "explicit" | "none";

@@ -24,6 +24,8 @@ export interface ConsumerRef {
   /** Deliveries of stream sequences ≤ this may have been sent: DUP. */
   dupBelow: number;
   sub?: Subscription;
+  /** Set while a restore waits for the old deliveries to come again. */
+  drained?: () => void;
 }
 
 /** The sids of a filter's NATS halves (`foo.>` + `foo fwc`, reference §1.4). */

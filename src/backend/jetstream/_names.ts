@@ -21,6 +21,8 @@ export const HDR_ORIGIN = "Jetmq-Origin";
 export const HDR_EXPIRES = "Jetmq-Expires";
 export const HDR_RETAIN = "Jetmq-Retain";
 export const HDR_PROPS = "Jetmq-Props";
+/** PUBREL marker: stream sequence of the message it releases. */
+export const HDR_SEQ = "Jetmq-Seq";
 
 /** Every name derived from one prefix. */
 export interface Names {

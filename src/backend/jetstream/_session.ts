@@ -13,7 +13,7 @@ import type { QoS } from "../../codec/types.ts";
 import {
   filterToSubjects,
   isReservedSubscription,
-  parseShared,
+  isShared,
   subjectToTopic,
 } from "../../topic/mod.ts";
 import { fanOut, type MatchedSubscription } from "../fanout.ts";
@@ -30,13 +30,19 @@ import type { ConsumerRef } from "./_consumers.ts";
 import type { Context } from "./_context.ts";
 import type { Interest, InterestHolder } from "./_interest.ts";
 import { natsMatch } from "./_nats_match.ts";
-import { HDR_PUBREL } from "./_names.ts";
+import { HDR_PUBREL, HDR_SEQ } from "./_names.ts";
 import { type SessionRecord, writeRecord } from "./_record.ts";
+import type { SharedMember, SharedRegistry } from "./_shared.ts";
 
 /** One message owed to the session, from first sight to acknowledgement. */
 export interface Entry {
-  /** Stream sequence; 0 for `enqueue`d (retained-on-subscribe) messages. */
+  /**
+   * Stream sequence; 0 for `enqueue`d (retained-on-subscribe) messages. For
+   * a PUBREL, the sequence of the message it releases.
+   */
   sseq: number;
+  /** Key in the dedupe map: the sequence, or `<share key>|<seq>`. */
+  key?: number | string;
   message: Message;
   qos: QoS;
   retain: boolean;
@@ -61,14 +67,28 @@ export interface FilterState {
   options: SubscriptionOptions;
   /** NATS subjects of the filter (two for `x/#`). */
   halves: string[];
+  /** A `$share/…` filter: served by the shared registry. */
+  shared?: boolean;
 }
 
 const EMPTY = new Uint8Array(0);
 const MAX_DONE = 4096;
 const MAX_EARLY = 1024;
 
-/** The state object; `_session_handle.ts` wraps it for the router. */
-export interface SessionState extends InterestHolder {
+/** What a session needs from its backend besides the context. */
+export interface SessionDeps {
+  interest: Interest;
+  shared: SharedRegistry;
+  /** Index (options) or unindex (undefined) a QoS ≥ 1 non-shared filter. */
+  index(
+    state: SessionState,
+    filter: string,
+    options?: SubscriptionOptions,
+  ): void;
+}
+
+/** The state object; `_handle.ts` wraps it for the router. */
+export interface SessionState extends InterestHolder, SharedMember {
   readonly clientId: string;
   readonly hash: string;
   seq: number;
@@ -100,6 +120,10 @@ export interface SessionState extends InterestHolder {
   save(): Promise<void>;
   queued(): number;
   allocPacketId(sseq: number): number;
+  /** Resolves once a delivery of stream sequence `seq` was processed. */
+  seen(seq: number): Promise<void> | undefined;
+  /** Messages queued while detached (counted by the publisher). */
+  offline: { count: number; bytes: number; skip: Set<number> };
   /** PUBACK / PUBCOMP. */
   ackPacket(packetId: number): void;
   /** PUBREC: store the PUBREL marker, then ack the message. */
@@ -114,15 +138,20 @@ export interface SessionState extends InterestHolder {
 /** Create the in-memory state of `clientId`. */
 export function createSessionState(
   ctx: Context,
-  interest: Interest,
+  deps: SessionDeps,
   clientId: string,
   hash: string,
 ): SessionState {
+  const { interest } = deps;
   const filters = new Map<string, FilterState>();
   const cons = new Map<string, ConsumerRef>();
   const byPid = new Map<number, Entry>();
-  const bySeq = new Map<number, Entry>();
-  const done: number[] = [];
+  const bySeq = new Map<number | string, Entry>();
+  const done: (number | string)[] = [];
+  const seqWaiters = new Map<number, () => void>();
+  const skipped: number[] = [];
+  let restoring = false;
+  const prefetched: Entry[] = [];
   const waiting: Entry[] = [];
   /** NATS subject → how many of our filters use it. */
   const subjectUse = new Map<string, number>();
@@ -151,6 +180,7 @@ export function createSessionState(
     const out: MatchedSubscription[] = [];
     const dollar = subject.charCodeAt(0) === 0x24;
     for (const [filter, fs] of filters) {
+      if (fs.shared) continue;
       for (const half of fs.halves) {
         if (dollar && isReservedSubscription(half)) continue;
         if (natsMatch(half, subject)) {
@@ -175,29 +205,55 @@ export function createSessionState(
     ...(e.subscriptionIds ? { subscriptionIds: e.subscriptionIds } : {}),
   });
 
+  const processed = (seq: number) => {
+    const waiter = seqWaiters.get(seq);
+    if (waiter) {
+      seqWaiters.delete(seq);
+      waiter();
+    }
+  };
+
+  const skip = (seq: number, reply: string | undefined) => {
+    ackNow(reply);
+    skipped.push(seq);
+    if (skipped.length > 256) skipped.shift();
+    processed(seq);
+  };
+
   const onConsumerMsg = (ref: ConsumerRef, msg: Msg) => {
-    if (ref.sid === "pubrel") return onPubrelMsg(msg);
     const info = parseAck(msg.reply);
-    if (!info || !state.attachment) return;
-    const seen = bySeq.get(info.streamSeq);
+    if (!info || (!state.attachment && !restoring)) return;
+    const seq = info.streamSeq;
+    if (ref.sid === "pubrel") {
+      onPubrelMsg(msg);
+      if (ref.drained && (seq >= ref.dupBelow || info.pending === 0)) {
+        ref.drained();
+      }
+      return;
+    }
+    if (ref.drained && (seq >= ref.dupBelow || info.pending === 0)) {
+      ref.drained();
+    }
+    const seen = bySeq.get(seq);
     if (seen) {
       if (seen.state === "done" || seen.state === "pubrel") {
         ackNow(msg.reply);
       } else seen.acks.set(info.consumer, msg.reply!);
       return;
     }
+    if (state.offline.skip.delete(seq)) return skip(seq, msg.reply);
     const subject = msg.subject.slice(ctx.names.msgs.length);
     const message = messageFrom(subjectToTopic(subject), msg.data, msg.headers);
     // Never leave a message to be redelivered forever (reference §10).
-    if (message.qos === 0 || expired(message)) return ackNow(msg.reply);
+    if (message.qos === 0 || expired(message)) return skip(seq, msg.reply);
     const copy = fanOut(message, matching(subject), () => 0)[0];
     if (!copy || copy.qos === 0) {
-      ackNow(msg.reply);
       ctx.metrics.inc("jetmq_nats_skipped_total");
-      return;
+      return skip(seq, msg.reply);
     }
     const entry: Entry = {
-      sseq: info.streamSeq,
+      sseq: seq,
+      key: seq,
       message,
       qos: copy.qos,
       retain: copy.retain,
@@ -205,9 +261,50 @@ export function createSessionState(
       acks: new Map([[info.consumer, msg.reply!]]),
       packetId: 0,
       state: "waiting",
-      dup: info.delivered > 1 || info.streamSeq <= ref.dupBelow,
+      dup: info.delivered > 1 || seq <= ref.dupBelow,
     };
-    bySeq.set(entry.sseq, entry);
+    bySeq.set(seq, entry);
+    processed(seq);
+    if (restoring && seq <= ref.dupBelow) prefetched.push(entry);
+    else {
+      waiting.push(entry);
+      state.pump();
+    }
+  };
+
+  const onSharedMsg = (key: string, msg: Msg, options: SubscriptionOptions) => {
+    const info = parseAck(msg.reply);
+    if (!info) return;
+    const dedupe = `${key}|${info.streamSeq}`;
+    const seen = bySeq.get(dedupe);
+    if (seen) {
+      if (seen.state === "done") ackNow(msg.reply);
+      else seen.acks.set(info.consumer, msg.reply!);
+      return;
+    }
+    const subject = msg.subject.slice(ctx.names.msgs.length);
+    const message = messageFrom(subjectToTopic(subject), msg.data, msg.headers);
+    const copy = fanOut(
+      message,
+      [{ clientId, filter: key, options }],
+      () => 0,
+    )[0];
+    if (message.qos === 0 || expired(message) || !copy || copy.qos === 0) {
+      return ackNow(msg.reply);
+    }
+    const entry: Entry = {
+      sseq: info.streamSeq,
+      key: dedupe,
+      message,
+      qos: copy.qos,
+      retain: copy.retain,
+      subscriptionIds: copy.subscriptionIds,
+      acks: new Map([[info.consumer, msg.reply!]]),
+      packetId: 0,
+      state: "waiting",
+      dup: info.delivered > 1,
+    };
+    bySeq.set(dedupe, entry);
     waiting.push(entry);
     state.pump();
   };
@@ -219,8 +316,10 @@ export function createSessionState(
     const e = byPid.get(packetId);
     if (e?.state === "pubrel") return void (e.pubrelAck = msg.reply);
     if (e) return ackNow(msg.reply); // Stale marker of an old incarnation.
+    const orig = Number(msg.headers?.get(HDR_SEQ) ?? 0);
     const entry: Entry = {
-      sseq: 0,
+      sseq: orig,
+      key: orig || undefined,
       message: { topic: "", payload: EMPTY, qos: 2, retain: false },
       qos: 2,
       retain: false,
@@ -231,6 +330,7 @@ export function createSessionState(
       pubrelAck: msg.reply,
     };
     byPid.set(packetId, entry);
+    if (orig) bySeq.set(orig, entry);
     if (state.attachment?.resumed) {
       state.emit([{ kind: "pubrel", packetId }]);
     }
@@ -250,6 +350,50 @@ export function createSessionState(
     await consumers.destroy(ctx, ref);
   };
 
+  /**
+   * After a restart or a move from another instance: receive again what the
+   * old consumers had sent (up to their delivered sequence) and rebuild the
+   * in-flight list in stream order, PUBRELs in their place, so `resume()`
+   * resends it all with DUP and the same packet ids.
+   */
+  const prefetch = async (refs: ConsumerRef[]) => {
+    if (refs.length === 0) return;
+    restoring = true;
+    try {
+      await Promise.all(refs.map((ref) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(finish, 2000);
+          function finish() {
+            clearTimeout(timer);
+            ref.drained = undefined;
+            resolve();
+          }
+          ref.drained = finish;
+          consumers.bind(ctx, ref, onConsumerMsg);
+        })
+      ));
+    } finally {
+      restoring = false;
+    }
+    const released = new Set<number>();
+    for (const e of byPid.values()) if (e.sseq > 0) released.add(e.sseq);
+    const all = [...byPid.values(), ...prefetched.splice(0)]
+      .sort((a, b) => a.sseq - b.sseq);
+    byPid.clear();
+    for (const e of all) {
+      if (e.state === "waiting") {
+        if (released.has(e.sseq)) {
+          state.ackEntry(e);
+          bySeq.set(e.sseq, { ...e, state: "done" });
+          continue;
+        }
+        e.packetId = state.allocPacketId(e.sseq);
+        e.state = "inflight";
+      }
+      byPid.set(e.packetId, e);
+    }
+  };
+
   const state: SessionState = {
     clientId,
     hash,
@@ -259,8 +403,35 @@ export function createSessionState(
     filters,
     cons,
     byPid,
+    offline: { count: 0, bytes: 0, skip: new Set() },
+    get online() {
+      return state.attachment !== undefined;
+    },
+    sharedCore(_key, message, options) {
+      if (expired(message)) return;
+      if (options.noLocal && message.origin === clientId) return;
+      state.emit([{
+        kind: "publish",
+        message,
+        qos: 0,
+        dup: false,
+        retain: message.retain && options.retainAsPublished,
+        ...(options.subscriptionId !== undefined
+          ? { subscriptionIds: [options.subscriptionId] }
+          : {}),
+      }]);
+    },
+    sharedStored(key, msg, options) {
+      onSharedMsg(key, msg, options);
+    },
+    seen(seq) {
+      if (bySeq.has(seq) || skipped.includes(seq)) return undefined;
+      return new Promise<void>((resolve) => seqWaiters.set(seq, resolve));
+    },
     attach(options) {
       state.attachment = { options, resumed: false, early: [] };
+      state.offline.count = 0;
+      state.offline.bytes = 0;
       for (const subject of subjectUse.keys()) interest.add(subject, state);
       bindAll();
     },
@@ -324,8 +495,8 @@ export function createSessionState(
     },
     finish(e) {
       e.state = "done";
-      if (e.sseq === 0) return;
-      done.push(e.sseq);
+      if (e.key === undefined) return;
+      done.push(e.key);
       e.message = { ...e.message, payload: EMPTY };
       while (done.length > MAX_DONE) bySeq.delete(done.shift()!);
     },
@@ -363,8 +534,12 @@ export function createSessionState(
     },
     async addFilter(filter, options) {
       const old = filters.get(filter);
-      const inner = parseShared(filter)?.filter ?? filter;
-      const halves = old?.halves ?? filterToSubjects(inner, {
+      if (isShared(filter)) {
+        filters.set(filter, { options, halves: [], shared: true });
+        await deps.shared.join(filter, state, options);
+        return old !== undefined;
+      }
+      const halves = old?.halves ?? filterToSubjects(filter, {
         internalPrefix: ctx.names.prefix + ".",
       }) ?? [];
       if (!old) {
@@ -374,6 +549,7 @@ export function createSessionState(
         for (const h of halves) holdSubject(h);
       }
       filters.set(filter, { options, halves });
+      deps.index(state, filter, options.qos > 0 ? options : undefined);
       const sids = consumers.sidsOf(halves);
       if (options.qos === 0) {
         await Promise.all(sids.map(dropConsumer));
@@ -404,6 +580,11 @@ export function createSessionState(
       const fs = filters.get(filter);
       if (!fs) return false;
       filters.delete(filter);
+      if (fs.shared) {
+        deps.shared.leave(filter, state);
+        return true;
+      }
+      deps.index(state, filter, undefined);
       for (const h of fs.halves) releaseSubject(h);
       await Promise.all(consumers.sidsOf(fs.halves).map(dropConsumer));
       return true;
@@ -425,15 +606,19 @@ export function createSessionState(
       state.clean = record.clean === true;
       state.expiry = record.jetmq?.expiry ?? 0xFFFFFFFF;
       state.detachedAt = record.jetmq?.detachedAt;
-      for (
-        const [filter, options] of Object.entries(record.jetmq?.filters ?? {})
-      ) {
-        const inner = parseShared(filter)?.filter ?? filter;
-        const halves = filterToSubjects(inner, {
+      const saved = Object.entries(record.jetmq?.filters ?? {});
+      for (const [filter, options] of saved) {
+        if (isShared(filter)) {
+          filters.set(filter, { options, halves: [], shared: true });
+          await deps.shared.join(filter, state, options);
+          continue;
+        }
+        const halves = filterToSubjects(filter, {
           internalPrefix: ctx.names.prefix + ".",
         }) ?? [];
         filters.set(filter, { options, halves });
         for (const h of halves) holdSubject(h);
+        if (options.qos > 0) deps.index(state, filter, options);
       }
       const refs = Object.entries(record.cons ?? {}).filter(([, c]) => c)
         .map(([sid, config]) => ({ sid, config, dupBelow: 0 }));
@@ -447,13 +632,16 @@ export function createSessionState(
         if (ref.sid === "pubrel") state.pubrel = ref;
         else cons.set(ref.sid, ref);
       }
+      await prefetch(repaired.filter((ref) => ref.dupBelow > 0));
     },
     async clear() {
       const refs = [...cons.values()];
       if (state.pubrel) refs.push(state.pubrel);
       cons.clear();
       state.pubrel = undefined;
-      for (const fs of filters.values()) {
+      for (const [filter, fs] of filters) {
+        if (fs.shared) deps.shared.leave(filter, state);
+        else deps.index(state, filter, undefined);
         for (const h of fs.halves) releaseSubject(h);
       }
       filters.clear();
@@ -496,7 +684,7 @@ export function createSessionState(
       return run;
     },
     queued() {
-      return waiting.length;
+      return waiting.length + (state.attachment ? 0 : state.offline.count);
     },
     ackPacket(packetId) {
       const e = byPid.get(packetId);
@@ -515,8 +703,15 @@ export function createSessionState(
       await state.ensurePubrel();
       const h = headers();
       h.set(HDR_PUBREL, String(packetId));
-      await ctx.jsPublish(ctx.names.pubrel + hash, EMPTY, h);
+      if (e.sseq > 0) h.set(HDR_SEQ, String(e.sseq));
+      // Before the store: the marker may come back before the store ack.
       e.state = "pubrel";
+      try {
+        await ctx.jsPublish(ctx.names.pubrel + hash, EMPTY, h);
+      } catch (error) {
+        e.state = "inflight";
+        throw error;
+      }
       state.ackEntry(e);
     },
     enqueue(message, options) {

@@ -12,12 +12,13 @@ import {
   nullLogger,
   nullMetrics,
 } from "../../observability/types.ts";
-import { natsHash, topicToSubject } from "../../topic/mod.ts";
+import { createTrie, natsHash, topicToSubject } from "../../topic/mod.ts";
 import type {
   Backend,
   Message,
   OpenSessionOptions,
   Session,
+  SubscriptionOptions,
 } from "../types.ts";
 import { createApi, purgeSubject } from "./_api.ts";
 import { messageHeaders } from "./_codec.ts";
@@ -28,7 +29,12 @@ import { clientToken, namesFor } from "./_names.ts";
 import { loadRecord } from "./_record.ts";
 import { createRequester } from "./_requester.ts";
 import { createRetained } from "./_retained.ts";
-import { createSessionState, type SessionState } from "./_session.ts";
+import {
+  createSessionState,
+  type SessionDeps,
+  type SessionState,
+} from "./_session.ts";
+import { createSharedRegistry } from "./_shared.ts";
 import { ensureStreams } from "./_streams.ts";
 import { createSweeper } from "./_sweeper.ts";
 import { watchTakeovers } from "./_takeover.ts";
@@ -69,6 +75,9 @@ export interface JetStreamBackendOptions {
 /** Longest NATS subject we publish: under nats-server's 4 KiB control line. */
 const MAX_SUBJECT = 3800;
 const FLAP_MS = 1000;
+const NEVER = 0xFFFFFFFF;
+/** How long publish() waits for local subscribers to see a stored message. */
+const LOCAL_WAIT_MS = 250;
 
 /**
  * Create the JetStream backend over `options.nc`: ensures the streams,
@@ -80,7 +89,8 @@ export async function createJetStreamBackend(
 ): Promise<Backend> {
   const { nc } = options;
   const prefix = options.prefix ?? "$MQTT";
-  if (/[.*> \t]/.test(prefix) || prefix === "") {
+  // `$` first: reserved subscriptions (`#`, `+/…`) never see our traffic.
+  if (!/^\$[A-Za-z0-9_-]+$/.test(prefix)) {
     throw new RangeError(`Cannot use NATS prefix "${prefix}"`);
   }
   const now = options.now ?? Date.now;
@@ -118,10 +128,71 @@ export async function createJetStreamBackend(
   const sessions = new Map<string, SessionState>();
   const flappers = new Map<string, number>();
   const locks = new Map<string, Promise<unknown>>();
+  const maxQueued = options.maxQueuedMessages ?? 100_000;
+  const maxBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
   let dropped = 0;
+  /** QoS ≥ 1 non-shared filters of the sessions in memory. */
+  const index = createTrie<SessionState, SubscriptionOptions>();
+  const shared = createSharedRegistry(ctx);
+  const sessionDeps: SessionDeps = {
+    interest,
+    shared,
+    index(state, filter, opts) {
+      if (opts) index.add(filter, state, opts);
+      else index.remove(filter, state);
+    },
+  };
+
+  /**
+   * After a QoS ≥ 1 store: count the copy queued for each session held here
+   * offline (dropping it beyond the bounds, issue #3), and wait briefly until
+   * attached local sessions received it, so a local subscriber sees messages
+   * in publish order whatever their QoS.
+   */
+  const afterStore = async (message: Message, seq: number) => {
+    const targets = new Set<SessionState>();
+    index.match(message.topic, (state, opts) => {
+      if (!(opts.noLocal && message.origin === state.clientId)) {
+        targets.add(state);
+      }
+    });
+    const waits: Promise<void>[] = [];
+    for (const state of targets) {
+      if (state.attachment) {
+        const seen = state.seen(seq);
+        if (seen) waits.push(seen);
+        continue;
+      }
+      const q = state.offline;
+      const size = message.payload.length;
+      if (q.count + 1 > maxQueued || q.bytes + size > maxBytes) {
+        q.skip.add(seq);
+        dropped++;
+        ctx.metrics.inc("jetmq_dropped_total");
+        ctx.logger.warn("offline queue full, message dropped", {
+          clientId: state.clientId,
+          topic: message.topic,
+        });
+        continue;
+      }
+      q.count++;
+      q.bytes += size;
+    }
+    if (waits.length === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(waits),
+      new Promise((r) => (timer = setTimeout(r, LOCAL_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+  };
 
   const forget = (state: SessionState) => {
     if (sessions.get(state.clientId) === state) sessions.delete(state.clientId);
+    for (const [filter, fs] of state.filters) {
+      if (fs.shared) shared.leave(filter, state);
+      else index.remove(filter, state);
+    }
   };
   const remove = async (state: SessionState) => {
     state.unattach();
@@ -156,7 +227,8 @@ export async function createJetStreamBackend(
     const h = messageHeaders(message, message.qos);
     nc.publish(subject, message.payload, { headers: h });
     if (message.qos > 0) {
-      await ctx.jsPublish(names.msgs + subject, message.payload, h);
+      const ack = await ctx.jsPublish(names.msgs + subject, message.payload, h);
+      await afterStore(message, ack.seq);
     }
   };
 
@@ -186,12 +258,14 @@ export async function createJetStreamBackend(
           `Cannot open session ${clientId}: its hash is used by another client`,
         );
       }
-      state = createSessionState(ctx, interest, clientId, hash);
+      state = createSessionState(ctx, sessionDeps, clientId, hash);
       if (loaded) await state.restore(loaded.record, loaded.seq);
       existed = loaded !== undefined;
       sessions.set(clientId, state);
     }
-    if (existed && (opts.clean || state.clean)) {
+    const expired = state.detachedAt !== undefined && state.expiry !== NEVER &&
+      state.detachedAt + state.expiry * 1000 <= now();
+    if (existed && (opts.clean || state.clean || expired)) {
       await state.clear();
       await purgeSubject(
         api,
@@ -274,6 +348,7 @@ export async function createJetStreamBackend(
       unwatch();
       for (const state of sessions.values()) state.unattach();
       sessions.clear();
+      shared.close();
       await nc.flush().catch(() => {}); // Closed or reconnecting: nothing to flush.
       await retained.close();
       interest.close();
