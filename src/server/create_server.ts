@@ -14,6 +14,9 @@ import { createRouter } from "../router/mod.ts";
 import { serveConnection } from "../connection/mod.ts";
 import { createEmbeddedBackend } from "../backend/embedded/mod.ts";
 import { createAuthenticator } from "../auth/mod.ts";
+import { createJetStreamBackend } from "../backend/jetstream/mod.ts";
+import { openNats } from "../transport/nats.ts";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { type ListenerSpec, type Server, startServer } from "./start_server.ts";
 
 /** Options of `createServer`: what the CLI provides. */
@@ -75,23 +78,53 @@ async function toListenerSpec(
   return spec;
 }
 
-function openBackend(
+async function openBackend(
   config: Config,
   options: CreateServerOptions,
 ): Promise<Backend> {
-  if (config.backend === "jetstream") {
-    // TODO(#4): open NATS with transport/nats.ts and build the JetStream backend.
-    return Promise.reject(
-      new RangeError(
-        "Cannot start: the jetstream backend is not implemented yet",
-      ),
-    );
+  const { logger, metrics } = options;
+  if (config.backend === "embedded") {
+    return await createEmbeddedBackend({
+      dir: config.data,
+      logger,
+      metrics,
+      maxQueuedMessages: config.limits.maxQueuedMessages,
+      maxQueuedBytes: config.limits.maxQueuedBytes,
+    });
   }
-  return createEmbeddedBackend({
-    dir: config.data,
-    logger: options.logger,
-    metrics: options.metrics,
-    maxQueuedMessages: config.limits.maxQueuedMessages,
-    maxQueuedBytes: config.limits.maxQueuedBytes,
+  const nc = await openNats({
+    ...config.nats,
+    servers: [...config.nats.servers],
   });
+  logger.info("connected to NATS", { server: nc.getServer() });
+  try {
+    const backend = await createJetStreamBackend({
+      nc,
+      logger,
+      metrics,
+      prefix: config.nats.prefix,
+    });
+    return closingNats(backend, nc);
+  } catch (err) {
+    await nc.close();
+    throw err;
+  }
+}
+
+/** `backend`, whose `close()` also closes the NATS connection it was given. */
+function closingNats(backend: Backend, nc: NatsConnection): Backend {
+  return {
+    name: backend.name,
+    publish: (message) => backend.publish(message),
+    openSession: (o) => backend.openSession(o),
+    retained: (filter) => backend.retained(filter),
+    stats: () => backend.stats(),
+    async close() {
+      try {
+        await backend.close();
+      } finally {
+        await nc.drain();
+      }
+    },
+  };
 }
