@@ -40,7 +40,8 @@ export function createStringCache(): StringCache {
 
 // Stateless after construction, so sharing them is not shared mutable state.
 // `ignoreBOM` keeps a leading U+FEFF, which must not be skipped [MQTT-1.5.4-3].
-const UTF8_DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const UTF8_STRICT = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const UTF8_LOOSE = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Creates a reader over `buf[start, end)`. */
 export function createByteReader(
@@ -119,32 +120,31 @@ export function decodeUtf8(
   what: string,
   field: string,
 ): string {
-  // ASCII fast path: short strings (topics, client ids) dominate.
-  if (end - start <= 32) {
+  // One scan: a 0x00 byte can only be U+0000 in UTF-8; note non-ASCII.
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === 0) malformed(what, `${field} contains U+0000 [MQTT-1.5.4-2]`);
+    if (c >= 0x80) ascii = false;
+  }
+  if (ascii && end - start <= 16) {
     let s = "";
-    let i = start;
-    for (; i < end; i++) {
-      const c = buf[i];
-      if (c >= 0x80) break;
-      if (c === 0) {
-        return malformed(what, `${field} contains U+0000 [MQTT-1.5.4-2]`);
-      }
-      s += String.fromCharCode(c);
+    for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
+    return s;
+  }
+  const text = UTF8_LOOSE.decode(buf.subarray(start, end));
+  // The lenient decoder is several times faster; only a U+FFFD in its output
+  // (a replacement, or a genuine U+FFFD) needs the strict check.
+  if (!ascii && text.indexOf("\ufffd") !== -1) {
+    try {
+      UTF8_STRICT.decode(buf.subarray(start, end));
+    } catch (cause) {
+      throw new MqttError(
+        ReasonCode.MalformedPacket,
+        `Cannot decode ${what}: ${field} is not well-formed UTF-8 [MQTT-1.5.4-1]`,
+        { cause },
+      );
     }
-    if (i === end) return s;
-  }
-  let text: string;
-  try {
-    text = UTF8_DECODER.decode(buf.subarray(start, end));
-  } catch (cause) {
-    throw new MqttError(
-      ReasonCode.MalformedPacket,
-      `Cannot decode ${what}: ${field} is not well-formed UTF-8 [MQTT-1.5.4-1]`,
-      { cause },
-    );
-  }
-  if (text.indexOf("\u0000") !== -1) {
-    malformed(what, `${field} contains U+0000 [MQTT-1.5.4-2]`);
   }
   return text;
 }

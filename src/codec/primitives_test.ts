@@ -108,3 +108,22 @@ test("readTopic() returns cached strings and still validates", () => {
   bad.topics = cache;
   assert.equal(code(() => readTopic(bad, "x", "t")), 0x81);
 });
+
+test("readString() accepts a genuine U+FFFD and long non-ASCII text", () => {
+  assert.equal(readString(reader(0, 3, 0xef, 0xbf, 0xbd), "x", "s"), "\ufffd");
+  const text = "température/".repeat(5);
+  const bytes = new TextEncoder().encode(text);
+  assert.equal(readString(reader(0, bytes.length, ...bytes), "x", "s"), text);
+  const long = "a/".repeat(40);
+  assert.equal(
+    readString(reader(0, 80, ...new TextEncoder().encode(long)), "x", "s"),
+    long,
+  );
+});
+
+test("readString() rejects bad UTF-8 after a genuine U+FFFD [MQTT-1.5.4-1]", () => {
+  assert.equal(
+    code(() => readString(reader(0, 4, 0xef, 0xbf, 0xbd, 0xff), "x", "s")),
+    0x81,
+  );
+});
