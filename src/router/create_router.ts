@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Message } from "../backend/types.ts";
+import type { Message, Session } from "../backend/types.ts";
 import type { Will } from "../codec/types.ts";
 import { MqttError } from "../codec/errors.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
@@ -33,6 +33,8 @@ interface Live {
   /** Expiry requested at CONNECT; used if the session is taken over. */
   readonly expiry: number;
   released: boolean;
+  /** The session was opened: the Will is in force from then on. */
+  opened: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export function createRouter(options: RouterOptions): Router {
   const now = options.now ?? Date.now;
   const setTimer = options.setTimer ?? defaultSetTimer;
   const live = new Map<string, Live>();
+  const opening = new Map<string, Promise<Session>>();
   const wills = createWillScheduler({
     publish: (m) => backend.publish(m),
     now,
@@ -77,8 +80,41 @@ export function createRouter(options: RouterOptions): Router {
     forget(entry);
     metrics.inc("jetmq_sessions_taken_over_total");
     logger.info("Session taken over", { clientId: entry.clientId });
-    abnormalEnd(entry, entry.expiry);
+    if (entry.opened) abnormalEnd(entry, entry.expiry);
     entry.handle.takeover();
+  };
+
+  /** Wait for `before`, then open; a taken-over entry does not keep it. */
+  const openInOrder = async (
+    before: Promise<unknown> | undefined,
+    entry: Live,
+    opts: AttachOptions,
+  ): Promise<Session> => {
+    if (before) await before.catch(() => {/* its own caller handles it */});
+    const takenOver = () =>
+      new MqttError(
+        ReasonCode.SessionTakenOver,
+        "Cannot attach session: taken over while opening [MQTT-3.1.4-3]",
+      );
+    if (entry.released) throw takenOver();
+    const session = await backend.openSession({
+      clientId: opts.clientId,
+      clean: opts.clean,
+      expiry: opts.expiry,
+      window: opts.window,
+      sink: opts.sink,
+      onTakeover: () => takeover(entry),
+    });
+    if (entry.released) {
+      // Taken over while opening: hand the session back before the next
+      // connection opens it.
+      await session.detach(opts.expiry).catch((err) =>
+        logger.error("Cannot detach session", { error: String(err) })
+      );
+      throw takenOver();
+    }
+    entry.opened = true;
+    return session;
   };
 
   return {
@@ -97,29 +133,23 @@ export function createRouter(options: RouterOptions): Router {
         will: opts.will,
         expiry: opts.expiry,
         released: false,
+        opened: false,
       };
       live.set(clientId, entry);
       metrics.set("jetmq_sessions_connected", live.size);
+      // Opens of one client id run in order, so a slow earlier open can
+      // never take the session from a later connection.
+      const before = opening.get(clientId);
+      const open = openInOrder(before, entry, opts);
+      opening.set(clientId, open);
       let session;
       try {
-        session = await backend.openSession({
-          clientId,
-          clean: opts.clean,
-          expiry: opts.expiry,
-          window: opts.window,
-          sink: opts.sink,
-          onTakeover: () => takeover(entry),
-        });
+        session = await open;
       } catch (err) {
         forget(entry);
         throw err;
-      }
-      if (entry.released) {
-        // Taken over while opening: the handle is inert, the caller closes.
-        throw new MqttError(
-          ReasonCode.SessionTakenOver,
-          "Cannot attach session: taken over while opening [MQTT-3.1.4-3]",
-        );
+      } finally {
+        if (opening.get(clientId) === open) opening.delete(clientId);
       }
       return {
         session,

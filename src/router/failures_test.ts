@@ -81,3 +81,38 @@ test("createRouter() a session that cannot be opened gets CONNACK 3 and may retr
     await backend.close();
   }
 });
+
+test("createRouter() a connection taken over while its session opens is closed [MQTT-3.1.4-3]", async () => {
+  const inner = await flakyBackend();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let opened = 0;
+  const backend: Backend = {
+    ...inner,
+    async openSession(o) {
+      // The first open waits until the second connection has attached.
+      if (opened++ === 0) await gate;
+      return inner.openSession(o);
+    },
+  };
+  try {
+    await using broker = await startBroker({ backend });
+    const slow = broker.open(4);
+    await slow.send({
+      type: PacketType.CONNECT,
+      protocolName: "MQTT",
+      protocolVersion: 4,
+      clean: false,
+      keepAlive: 0,
+      clientId: "race",
+    });
+    const fast = broker.connect({ clientId: "race", clean: false });
+    await slow.closed();
+    release();
+    const { connack } = await fast;
+    assert.equal(connack.type, PacketType.CONNACK);
+    await assert.rejects(slow.next());
+  } finally {
+    await inner.close();
+  }
+});
