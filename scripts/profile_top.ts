@@ -4,6 +4,7 @@
  * with the most self time.
  *
  *   deno run -A scripts/profile_top.ts CPU.123.cpuprofile [--top 25]
+ *   deno run -A scripts/profile_top.ts CPU.123.cpuprofile --callers writeString
  *
  * @module
  */
@@ -64,6 +65,43 @@ function main(): void {
     const fk = f.url ? shortUrl(f.url) : f.functionName;
     files.set(fk, (files.get(fk) ?? 0) + us);
     total += us;
+  }
+  const callersOf = args[args.indexOf("--callers") + 1];
+  if (args.includes("--callers") && callersOf) {
+    const parent = new Map<number, number>();
+    for (const n of prof.nodes) {
+      for (const c of n.children ?? []) parent.set(c, n.id);
+    }
+    const byCaller = new Map<string, number>();
+    let sum = 0;
+    for (const [id, us] of selfUs) {
+      if (byId.get(id)!.callFrame.functionName !== callersOf) continue;
+      // Walk up to the first frame with a different name.
+      let p = parent.get(id);
+      while (p && byId.get(p)!.callFrame.functionName === callersOf) {
+        p = parent.get(p);
+      }
+      const chain: string[] = [];
+      for (let q = p, k = 0; q && k < 3; q = parent.get(q), k++) {
+        const f = byId.get(q)!.callFrame;
+        chain.push(
+          `${f.functionName || "(anonymous)"} ${shortUrl(f.url)}:${
+            f.lineNumber + 1
+          }`,
+        );
+      }
+      const key = chain.join(" <- ");
+      byCaller.set(key, (byCaller.get(key) ?? 0) + us);
+      sum += us;
+    }
+    process.stdout.write(
+      [
+        `callers of ${callersOf} (${(sum / total * 100).toFixed(1)}% self)`,
+        ...top(byCaller, total, topN),
+      ]
+        .join("\n") + "\n",
+    );
+    return;
   }
   const out = [
     `total sampled ${(total / 1e6).toFixed(2)} s`,
