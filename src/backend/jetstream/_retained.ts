@@ -42,6 +42,8 @@ export async function createRetained(ctx: Context): Promise<Retained> {
   let sub: Subscription | undefined;
   let consumer = "";
   let lastSeq = 0;
+  /** The current consumer has delivered everything it had at creation. */
+  let replayed = false;
   let waiters: { seq: number; resolve(): void }[] = [];
 
   const apply = (subject: string, seq: number, message?: Message) => {
@@ -59,6 +61,7 @@ export async function createRetained(ctx: Context): Promise<Retained> {
     apply(subject, seq, decodeRecord(subject, msg));
     if (seq > lastSeq) lastSeq = seq;
     const drained = ack !== undefined && ack.pending === 0;
+    if (drained) replayed = true;
     waiters = waiters.filter((w) => {
       if (w.seq > lastSeq && !(drained && w.seq === Infinity)) return true;
       w.resolve();
@@ -68,6 +71,7 @@ export async function createRetained(ctx: Context): Promise<Retained> {
 
   const start = async () => {
     const deliver = names.sub + ctx.nuid();
+    replayed = false;
     const next = ctx.nc.subscribe(deliver, { callback: (_e, m) => onMsg(m) });
     const info = await createEphemeral(ctx.api, names.rmsgsStream, {
       deliver_subject: deliver,
@@ -89,7 +93,9 @@ export async function createRetained(ctx: Context): Promise<Retained> {
   };
 
   const caughtUp = (seq: number, ms: number): Promise<void> => {
-    if (lastSeq >= seq) return Promise.resolve();
+    if (lastSeq >= seq || (seq === Infinity && replayed)) {
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       const w = {
         seq,
