@@ -137,6 +137,8 @@ export interface MosquittoSub extends AsyncDisposable {
   readonly subscribed: Promise<void>;
   /** Resolves when it exits (give it `-C n` and `-W secs`). */
   readonly done: Promise<{ code: number; out: string }>;
+  /** Everything printed so far (stdout and stderr). */
+  output(): string;
 }
 
 /** Start `mosquitto_sub -d` (debug output tells when it is subscribed). */
@@ -164,6 +166,7 @@ export function startMosquittoSub(
   return {
     subscribed: withDeadline(subscribed, "mosquitto_sub SUBACK"),
     done,
+    output: () => out,
     async [Symbol.asyncDispose]() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGKILL");
