@@ -38,9 +38,11 @@ function drop(
   metric: string,
 ): void {
   st.metrics.inc(metric);
-  // Behave as if sent, so the window moves on [MQTT-3.1.2-25].
-  if (d.packetId !== undefined) {
-    c.session.ack(d.packetId).catch((err) =>
+  // Behave as if sent, so the window moves on [MQTT-3.1.2-25]. Acked on a
+  // later microtask: the backend is inside its own delivery loop here.
+  const packetId = d.packetId;
+  if (packetId !== undefined) {
+    Promise.resolve().then(() => c.session.ack(packetId)).catch((err) =>
       st.logger.error("Cannot ack dropped delivery", { error: String(err) })
     );
   }
