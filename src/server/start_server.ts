@@ -11,6 +11,8 @@ import { MqttError } from "../codec/errors.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
 import type { Backend } from "../backend/types.ts";
 import type { ConnectionOptions, Limits } from "../connection/types.ts";
+import { createConnectionSet } from "./_connection_set.ts";
+import { settleWithin } from "./_settle.ts";
 import type { Authenticator } from "../auth/types.ts";
 import type { Logger, Metrics } from "../observability/types.ts";
 import type { Router, RouterOptions } from "../router/types.ts";
@@ -72,49 +74,29 @@ export async function startServer(
 ): Promise<Server> {
   const { logger, metrics } = options;
   const root = new AbortController();
-  const live = new Set<{ conn: Conn; done: Promise<void> }>();
-  const bound: Listener[] = [];
-  try {
-    for (const spec of options.listeners) {
-      bound.push(await options.runtime.listen(spec));
-    }
-  } catch (err) {
-    for (const l of bound) l.close();
-    await options.backend.close();
-    throw err;
-  }
+  const bound = await bindAll(options);
   const router = options.createRouter({
     backend: options.backend,
     logger,
     metrics,
     now: options.now,
   });
-  const connectionOptions: ConnectionOptions = {
-    router,
-    limits: options.limits,
+  const connections = createConnectionSet({
+    serveConnection: options.serveConnection,
+    connectionOptions: {
+      router,
+      limits: options.limits,
+      logger,
+      metrics,
+      authenticator: options.authenticator,
+      signal: root.signal,
+      now: options.now,
+    },
     logger,
     metrics,
-    authenticator: options.authenticator,
-    signal: root.signal,
-    now: options.now,
-  };
-
-  function serve(conn: Conn): void {
-    metrics.inc("jetmq_sockets_accepted_total");
-    const entry = { conn, done: Promise.resolve() };
-    entry.done = options.serveConnection(conn, connectionOptions)
-      .catch((err: unknown) => logConnectionError(logger, conn, err))
-      .finally(() => {
-        conn.close();
-        live.delete(entry);
-        metrics.set("jetmq_sockets_open", live.size);
-      });
-    live.add(entry);
-    metrics.set("jetmq_sockets_open", live.size);
-  }
-
+  });
   const loops = bound.map((listener, i) =>
-    acceptLoop(listener, serve, logger, options.listeners[i].kind)
+    acceptLoop(listener, connections.serve, logger, options.listeners[i].kind)
   );
   const listeners = bound.map((l, i) => ({
     kind: options.listeners[i].kind,
@@ -125,11 +107,7 @@ export async function startServer(
     logger.info("listening", { kind: l.kind, host: l.hostname, port: l.port });
   }
 
-  /** Close a part, logging (not throwing) failure or a hang. */
-  async function closeBounded(
-    part: string,
-    close: () => Promise<void>,
-  ): Promise<void> {
+  const closeBounded = async (part: string, close: () => Promise<void>) => {
     const timeout = options.closeTimeoutMs ?? 10_000;
     const done = close().catch((err) =>
       logger.error(`cannot close ${part}`, { error: err })
@@ -137,35 +115,30 @@ export async function startServer(
     if (!await settleWithin(done, timeout)) {
       logger.warn(`${part} did not close in time`, { timeoutMs: timeout });
     }
-  }
-
-  let closing: Promise<void> | undefined;
-  async function shutdown(reason: MqttError): Promise<void> {
+  };
+  const shutdown = async (reason: MqttError): Promise<void> => {
     for (const l of bound) l.close();
     await Promise.all(loops);
     root.abort(reason);
     const timeout = options.shutdownTimeoutMs ?? 5000;
-    const drained = await settleWithin(
-      Promise.all([...live].map((e) => e.done)),
-      timeout,
-    );
-    if (!drained) {
+    if (!await connections.drain(timeout)) {
       logger.warn("closing connections that outlived shutdown", {
-        count: live.size,
+        count: connections.size,
         timeoutMs: timeout,
       });
-      for (const e of live) e.conn.close();
-      await settleWithin(Promise.all([...live].map((e) => e.done)), 1000);
+      connections.closeAll();
+      await connections.drain(1000);
     }
     await closeBounded("router", () => router.close());
     await closeBounded("backend", () => options.backend.close());
     logger.info("stopped");
-  }
+  };
 
+  let closing: Promise<void> | undefined;
   const server: Server = {
     listeners,
     get connections() {
-      return live.size;
+      return connections.size;
     },
     close(
       reason = new MqttError(
@@ -183,6 +156,21 @@ export async function startServer(
   return server;
 }
 
+/** Bind every listener, or close those bound and the backend, and throw. */
+async function bindAll(options: StartServerOptions): Promise<Listener[]> {
+  const bound: Listener[] = [];
+  try {
+    for (const spec of options.listeners) {
+      bound.push(await options.runtime.listen(spec));
+    }
+    return bound;
+  } catch (err) {
+    for (const l of bound) l.close();
+    await options.backend.close();
+    throw err;
+  }
+}
+
 async function acceptLoop(
   listener: Listener,
   serve: (conn: Conn) => void,
@@ -193,33 +181,5 @@ async function acceptLoop(
     for await (const conn of listener) serve(conn);
   } catch (err) {
     logger.error("listener failed", { kind, error: String(err) });
-  }
-}
-
-function logConnectionError(logger: Logger, conn: Conn, err: unknown): void {
-  const fields = {
-    remote: `${conn.remote.address}:${conn.remote.port}`,
-    error: err instanceof Error ? err.message : String(err),
-  };
-  if (err instanceof MqttError) {
-    logger.debug("connection closed", {
-      ...fields,
-      reasonCode: err.reasonCode,
-    });
-  } else {
-    logger.warn("connection failed", fields);
-  }
-}
-
-/** True if `p` settled within `ms`; the timer never outlives the wait. */
-async function settleWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => true, () => true), timedOut]);
-  } finally {
-    clearTimeout(timer);
   }
 }
