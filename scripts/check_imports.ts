@@ -137,6 +137,21 @@ function permitted(from: string, to: string): boolean {
   return EXCEPTIONS.some(([f, t]) => f === from && t === to);
 }
 
+/** `_file.ts` is private to its folder (style.md §1). */
+function privateFileOutsideFolder(
+  fromRel: string,
+  specifier: string,
+): string | undefined {
+  if (!specifier.startsWith("file://")) return undefined;
+  const toRel = relative(ROOT, new URL(specifier).pathname);
+  if (!toRel.startsWith("src/")) return undefined;
+  const slash = toRel.lastIndexOf("/");
+  if (!toRel.slice(slash + 1).startsWith("_")) return undefined;
+  const fromDir = fromRel.slice(0, fromRel.lastIndexOf("/"));
+  if (fromDir === toRel.slice(0, slash)) return undefined;
+  return "a _private file of another folder";
+}
+
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
@@ -213,6 +228,10 @@ function checkGraph(files: string[]): string[] {
         const resolved = dep.code?.specifier ?? dep.type?.specifier ??
           dep.specifier;
         const to = targetArea(resolved);
+        const priv = privateFileOutsideFolder(rel, resolved);
+        if (priv) {
+          problems.push(`${rel}: imports ${dep.specifier} (${priv})`);
+        }
         if (!permitted(from, to)) {
           problems.push(
             `${rel}: imports ${dep.specifier} (${from} → ${to} is not allowed)`,
