@@ -52,7 +52,7 @@ export function createRouter(options: RouterOptions): Router {
   const now = options.now ?? Date.now;
   const setTimer = options.setTimer ?? defaultSetTimer;
   const live = new Map<string, Live>();
-  const opening = new Map<string, Promise<Session>>();
+  const opening = new Map<string, Promise<unknown>>();
   const wills = createWillScheduler({
     publish: (m) => backend.publish(m),
     now,
@@ -156,8 +156,18 @@ export function createRouter(options: RouterOptions): Router {
         async release({ expiry, publishWill }) {
           if (entry.released) return;
           forget(entry);
-          if (publishWill) await abnormalEnd(entry, expiry);
-          await session.detach(expiry);
+          // The next open of this id waits until the session is detached: a
+          // reconnect right after DISCONNECT must not race the detach.
+          const done = (async () => {
+            if (publishWill) await abnormalEnd(entry, expiry);
+            await session.detach(expiry);
+          })();
+          opening.set(clientId, done);
+          try {
+            await done;
+          } finally {
+            if (opening.get(clientId) === done) opening.delete(clientId);
+          }
         },
       };
     },
