@@ -213,3 +213,36 @@ test("Runtime.listen() WebSocket refuses other paths and missing subprotocol [MQ
     listener.close();
   }
 });
+
+test("Conn.readable delivers every byte in order to a reader that lags (pause/resume)", async () => {
+  const runtime = await currentRuntime();
+  const listener = await runtime.listen({ hostname: "127.0.0.1", port: 0 });
+  const socket = net.connect(listener.addr.port, "127.0.0.1");
+  try {
+    const { value: conn } = await listener[Symbol.asyncIterator]().next() as {
+      value: Conn;
+    };
+    const size = 8 * 1024 * 1024;
+    const data = new Uint8Array(size).map((_, i) => (i * 7) & 0xff);
+    socket.end(data);
+    let offset = 0;
+    let mismatch = -1;
+    const reader = conn.readable.getReader();
+    while (true) {
+      // Lag behind the network so the adapter has to stop reading.
+      await new Promise((r) => setImmediate(r));
+      const { done, value } = await reader.read();
+      if (done) break;
+      for (let i = 0; i < value.length && mismatch < 0; i++) {
+        if (value[i] !== data[offset + i]) mismatch = offset + i;
+      }
+      offset += value.length;
+    }
+    assert.equal(mismatch, -1);
+    assert.equal(offset, size);
+    conn.close();
+  } finally {
+    socket.destroy();
+    listener.close();
+  }
+});
