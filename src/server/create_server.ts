@@ -103,6 +103,8 @@ async function openBackend(
       logger,
       metrics,
       prefix: config.nats.prefix,
+      maxQueuedMessages: config.limits.maxQueuedMessages,
+      maxQueuedBytes: config.limits.maxQueuedBytes,
     });
     return closingNats(backend, nc);
   } catch (err) {
