@@ -129,7 +129,7 @@ export function inProcessBackends(): InProcessBackend[] {
         try {
           const backend = await createJetStreamBackend({
             nc,
-            prefix: `V${++prefixes}`,
+            prefix: `$V${++prefixes}`,
             now: clock.now,
           });
           const broker = await startBroker({ ...options, clock, backend });

@@ -97,3 +97,17 @@ export async function pollUntil(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * Resolves once `ms` of wall-clock time passed since `since` (ms epoch).
+ * Only for expiry intervals against main.ts, where the passing of time is
+ * the event under test and the subprocess has no injectable clock; exact
+ * timing is checked in-process on a fake clock.
+ */
+export async function wallClockPassed(
+  since: number,
+  ms: number,
+): Promise<void> {
+  const left = since + ms - Date.now();
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
+}
