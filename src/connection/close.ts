@@ -71,8 +71,8 @@ export function closeConnection(
   });
   if (
     st.version === 5 && options.reasonCode !== undefined &&
-    // Before CONNACK a failure is told by CONNACK, not DISCONNECT
-    // [MQTT-3.2.2-7].
+    // No DISCONNECT before a successful CONNACK [MQTT-3.14.0-1]; earlier
+    // failures are told by CONNACK.
     phase.name === "connected"
   ) {
     const properties = options.reasonString !== undefined

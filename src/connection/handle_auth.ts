@@ -56,7 +56,7 @@ export async function handleAuthConnecting(
     method !== phase.method ||
     p.reasonCode !== ReasonCode.ContinueAuthentication
   ) {
-    // Same method for the whole exchange [MQTT-4.12.0-5].
+    // Same method for the whole exchange (§4.12).
     return refuse(st, ReasonCode.ProtocolError);
   }
   const result = await step(st, credentials(st, phase.connect, p));

@@ -28,7 +28,8 @@ export function handlePublish(
   }
   const props = p.properties;
   if (props?.payloadFormatIndicator === 1 && !isUtf8(st, p.payload)) {
-    // [MQTT-3.3.2-4]: the receiver may refuse a payload that is not UTF-8.
+    // §3.3.2.3.2: a receiver that checks refuses a payload that is not
+    // UTF-8 with 0x99 (ack for QoS > 0, else DISCONNECT).
     if (p.qos === 0) {
       return fail(st, ReasonCode.PayloadFormatInvalid, "Payload not UTF-8");
     }
@@ -65,7 +66,7 @@ function publishAcked(
   const duplicate = p.qos === 2 && c.qos2Pending.has(packetId);
   if (!duplicate) {
     if (c.inflight >= st.limits.receiveMaximum && st.version === 5) {
-      // [MQTT-3.3.4-9] ours was announced in CONNACK.
+      // The client exceeded ours, announced in CONNACK [MQTT-3.3.4-7].
       return fail(st, ReasonCode.ReceiveMaximumExceeded, undefined);
     }
     c.inflight++;

@@ -12,7 +12,7 @@ import {
   text,
 } from "../../tests/helpers/mqtt_packets.ts";
 
-test("handlePublish() resolves inbound topic aliases [MQTT-3.3.2-12]", async () => {
+test("handlePublish() resolves inbound topic aliases (§3.3.2.3.4)", async () => {
   await using broker = await startBroker();
   const sub = await subscriber(broker, "s", "al/#", 0);
   const { client } = await broker.connect({
@@ -80,7 +80,7 @@ test("handlePublish() unknown topic alias with empty topic is a protocol error",
   expectDisconnect(await client.next(), ReasonCode.ProtocolError);
 });
 
-test("handlePublish() over our Receive Maximum is DISCONNECT 0x93 [MQTT-3.3.4-9]", async () => {
+test("handlePublish() over our Receive Maximum is DISCONNECT 0x93 [MQTT-3.3.4-7]", async () => {
   await using broker = await startBroker({ limits: { receiveMaximum: 2 } });
   const { client, connack } = await broker.connect({
     clientId: "p",
@@ -97,7 +97,7 @@ test("handlePublish() over our Receive Maximum is DISCONNECT 0x93 [MQTT-3.3.4-9]
   expectDisconnect(await client.next(), ReasonCode.ReceiveMaximumExceeded);
 });
 
-test("handlePublish() PUBACK 0x99 for a payload that is not UTF-8 [MQTT-3.3.2-4]", async () => {
+test("handlePublish() PUBACK 0x99 for a payload that is not UTF-8 (§3.3.2.3.2)", async () => {
   await using broker = await startBroker();
   const sub = await subscriber(broker, "s", "t", 0);
   const { client } = await broker.connect({
@@ -117,7 +117,7 @@ test("handlePublish() PUBACK 0x99 for a payload that is not UTF-8 [MQTT-3.3.2-4]
   await expectNothing(sub);
 });
 
-test("handlePublish() passes v5 message properties through unchanged", async () => {
+test("handlePublish() passes v5 message properties through unchanged [MQTT-3.3.2-4] [MQTT-3.3.2-17] [MQTT-3.3.2-18]", async () => {
   await using broker = await startBroker();
   const { client: sub } = await broker.connect({
     clientId: "s",

@@ -42,7 +42,7 @@ async function subscribe(
   const entries: SubscriptionEntry[] = [];
   for (const sub of p.subscriptions) {
     if (!validateFilter(sub.filter)) {
-      // 3.1.1 SUBACK 0x80 per bad filter [MQTT-3.9.3-2]; v5 0x8F.
+      // 3.1.1 SUBACK 0x80 per bad filter (§3.9.3); v5 0x8F.
       codes.push(
         v5 ? ReasonCode.TopicFilterInvalid : ReasonCode.UnspecifiedError,
       );
@@ -69,7 +69,7 @@ async function subscribe(
   }
   const existed = entries.length > 0 ? await c.session.subscribe(entries) : [];
   if (st.phase !== c) return;
-  // Granted QoS is what was asked: we support all three [MQTT-3.9.3-1].
+  // Granted QoS is what was asked: we support all three (§3.9.3).
   st.out.write({
     type: PacketType.SUBACK,
     packetId: p.packetId,

@@ -11,7 +11,7 @@ import {
   text,
 } from "../../tests/helpers/mqtt_packets.ts";
 
-test("handleSubscribe() grants the requested QoS per filter [MQTT-3.9.3-1]", async () => {
+test("handleSubscribe() grants the requested QoS per filter [MQTT-3.8.4-1]", async () => {
   await using broker = await startBroker();
   const { client } = await broker.connect({ clientId: "s" });
   const codes = await subscribe(client, [
@@ -22,7 +22,7 @@ test("handleSubscribe() grants the requested QoS per filter [MQTT-3.9.3-1]", asy
   assert.deepEqual(codes, [0, 1, 2]);
 });
 
-test("handleSubscribe() answers 0x80 for an invalid filter in 3.1.1 [MQTT-3.8.3-2]", async () => {
+test("handleSubscribe() answers 0x80 for an invalid filter in 3.1.1 (§3.9.3)", async () => {
   await using broker = await startBroker();
   const { client } = await broker.connect({ clientId: "s" });
   const codes = await subscribe(client, [
@@ -156,7 +156,7 @@ test("handleSubscribe() v5 Subscription Identifier travels with deliveries [MQTT
   assert.deepEqual(got.properties?.subscriptionIdentifiers, [42]);
 });
 
-test("handleSubscribe() v5 Retain As Published keeps the RETAIN flag [MQTT-3.3.1-12]", async () => {
+test("handleSubscribe() v5 Retain As Published keeps the RETAIN flag [MQTT-3.3.1-13]", async () => {
   await using broker = await startBroker();
   const { client: sub } = await broker.connect({
     clientId: "s",

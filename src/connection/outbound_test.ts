@@ -10,7 +10,7 @@ import {
   text,
 } from "../../tests/helpers/mqtt_packets.ts";
 
-test("deliver never exceeds the client's Receive Maximum [MQTT-3.3.4-7]", async () => {
+test("deliver never exceeds the client's Receive Maximum [MQTT-3.3.4-9]", async () => {
   await using broker = await startBroker();
   const { client: sub } = await broker.connect({
     clientId: "s",

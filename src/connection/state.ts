@@ -38,7 +38,7 @@ export interface Connected {
   readonly acks: AckQueue;
   /** Inbound QoS 2 packet ids awaiting PUBREL, counted in Receive Maximum. */
   readonly qos2Pending: Set<number>;
-  /** Inbound QoS ≥ 1 publishes not yet fully acknowledged [MQTT-3.3.4-9]. */
+  /** Inbound QoS ≥ 1 publishes not yet fully acknowledged [MQTT-3.3.4-7]. */
   inflight: number;
   /** SUBSCRIBE/UNSUBSCRIBE run one after another. */
   control: Promise<void>;
