@@ -158,6 +158,35 @@ function check(f: Figure, mine: number, theirs: number): string {
   }${f.ratio}×`;
 }
 
+/** Issue 4's targets for jetmq on NATS: [scenario, against, ratio]. */
+const NATS_TARGETS: Array<[string, string, number]> = [
+  ["fan_in", "mosquitto", 1],
+  ["qos1", "nats", 3],
+  ["drain", "nats", 1],
+];
+
+/** The issue's target for this figure, judged on the first target. */
+function judge(
+  f: Figure,
+  targets: string[],
+  value: (target: string) => number,
+): string {
+  const first = targets[0];
+  if (first === "jetmq" && targets.includes("mosquitto")) {
+    return check(f, value(first), value("mosquitto"));
+  }
+  if (first !== "jetmq-nats" || f.key !== "value") return "";
+  const t = NATS_TARGETS.find(([s, other]) =>
+    s === f.scenario && targets.includes(other)
+  );
+  if (!t) return "";
+  const mine = value(first);
+  const theirs = value(t[1]);
+  return `${check({ ...f, max: undefined, ratio: t[2] }, mine, theirs)} vs ${
+    t[1]
+  }`;
+}
+
 /** Print the table and the run's conditions to stdout. */
 export function printTable(
   rows: Row[],
@@ -212,17 +241,7 @@ export function printTable(
     for (const t of protoCols) {
       cells.push(fmt(value(t, 5, f) / value(t, 4, f)) + "×");
     }
-    // The issue's targets are for jetmq against mosquitto.
-    const judged = first.startsWith("jetmq") && targets.includes("mosquitto");
-    cells.push(
-      judged
-        ? check(
-          f,
-          value(first, protocols[0], f),
-          value("mosquitto", protocols[0], f),
-        )
-        : "",
-    );
+    cells.push(judge(f, targets, (t) => value(t, protocols[0], f)));
     lines.push(cells);
   }
   const widths = header.map((h, i) =>
