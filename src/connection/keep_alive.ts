@@ -24,7 +24,7 @@ export function startConnectTimer(st: ConnectionState): void {
 
 /**
  * Close with the will when nothing was received for 1.5 × the keep-alive
- * [MQTT-3.1.2-24] (v5: DISCONNECT 0x8D). 0 disables it.
+ * [MQTT-3.1.2-24] (v5 [MQTT-3.1.2-22], with DISCONNECT 0x8D). 0 disables it.
  */
 export function startKeepAlive(st: ConnectionState, keepAlive: number): void {
   st.cancelTimer?.();
