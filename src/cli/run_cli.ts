@@ -60,7 +60,7 @@ export async function runCli(
       cli.overrides,
     );
     if (cli.command === Command.CheckConfig) {
-      io.stdout(JSON.stringify(config, null, 2) + "\n");
+      io.stdout(JSON.stringify(config, redactSecrets, 2) + "\n");
       return 0;
     }
     return await serve(config, io);
@@ -116,7 +116,7 @@ async function serve(config: Config, io: CliIo): Promise<number> {
       runtime,
       logger,
       metrics,
-      readTextFile: (path) => readFile(path, "utf8"),
+      readTextFile: readNamedFile,
     });
     if (config.metrics !== false) {
       http = await serveMetrics(runtime, config.metrics, metrics, logger);
@@ -124,6 +124,10 @@ async function serve(config: Config, io: CliIo): Promise<number> {
   } catch (err) {
     logger.error("cannot start", { error: err });
     await server?.close();
+    if (err instanceof UsageError) {
+      io.stderr(`jetmq: ${err.message}\n`);
+      return 2;
+    }
     return 1;
   }
   logger.info("started", {
@@ -178,4 +182,22 @@ function untilSignal(): Promise<string> {
     };
     for (const s of SIGNALS) process.on(s, onSignal);
   });
+}
+
+/** Read a file the configuration names; a failure is bad input (exit 2). */
+async function readNamedFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`Cannot read ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+const SECRET_KEYS = new Set(["pass", "password", "token"]);
+
+/** JSON replacer hiding credentials in `check-config` output. */
+function redactSecrets(key: string, value: unknown): unknown {
+  return SECRET_KEYS.has(key) && typeof value === "string" ? "***" : value;
 }

@@ -68,3 +68,18 @@ test("runCli() help prints usage", async () => {
   assert.equal(await runCli(["help"], {}, io), 0);
   assert.match(io.out, /--nats <url>/);
 });
+
+test("runCli() check-config hides credentials", async () => {
+  for (
+    const [flags, secret] of [
+      [["--nats-token", "s3cret"], "s3cret"],
+      [["--nats-user", "u", "--nats-pass", "hunter2"], "hunter2"],
+    ] as const
+  ) {
+    const io = capture();
+    const args = ["check-config", "--nats", "nats://h:4222", ...flags];
+    assert.equal(await runCli(args, {}, io), 0, io.err);
+    assert.ok(!io.out.includes(secret), io.out);
+    assert.equal(JSON.parse(io.out).backend, "jetstream");
+  }
+});
