@@ -238,17 +238,36 @@ export function createPacketDecoder(
     }
   }
 
-  return {
-    get version() {
-      return learnt ?? options.version;
+  // Plain data properties, kept current by push/end: an object literal with
+  // accessors costs microseconds to create on V8.
+  const self: PacketDecoder = {
+    version: options.version,
+    buffered: 0,
+    pendingError: undefined,
+    push(chunk: Uint8Array): Packet[] {
+      try {
+        return push(chunk);
+      } finally {
+        sync();
+      }
     },
-    get buffered() {
-      return partialLen;
+    end(): void {
+      try {
+        end();
+      } finally {
+        sync();
+      }
     },
-    get pendingError() {
-      return pending ? failed : undefined;
-    },
-    push,
-    end,
   };
+  const state = self as {
+    version: ProtocolVersion | undefined;
+    buffered: number;
+    pendingError: MqttError | undefined;
+  };
+  function sync(): void {
+    state.version = learnt ?? options.version;
+    state.buffered = partialLen;
+    state.pendingError = pending ? failed : undefined;
+  }
+  return self;
 }
