@@ -35,6 +35,7 @@ export function startKeepAlive(st: ConnectionState, keepAlive: number): void {
     st.cancelTimer = st.setTimer(() => {
       st.cancelTimer = undefined;
       if (st.phase.name !== "connected") return;
+      if (st.paused) return arm(limit);
       const idle = st.now() - st.lastActivity;
       if (idle < limit) return arm(limit - idle);
       st.metrics.inc("jetmq_keepalive_timeouts_total");

@@ -84,3 +84,37 @@ async function expectNothingOn(broker: Broker): Promise<void> {
   await client.send({ type: PacketType.PINGREQ });
   assert.deepEqual(await client.next(), { type: PacketType.PINGRESP });
 }
+
+test("serveConnection() keep-alive holds off while reading waits on the backend", async () => {
+  await using broker = await startBroker({ limits: { receiveMaximum: 1 } });
+  const slowPublish = broker.backend.publish.bind(broker.backend);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  broker.backend.publish = async (m) => {
+    if (m.topic === "slow") await gate;
+    return slowPublish(m);
+  };
+  const { client } = await broker.connect({ clientId: "busy", keepAlive: 2 });
+  const publish = (id: number) => ({
+    type: PacketType.PUBLISH,
+    topic: "slow",
+    payload: new Uint8Array(0),
+    qos: 1,
+    retain: false,
+    dup: false,
+    packetId: id,
+  } as const);
+  await client.send(publish(1));
+  await client.send(publish(2)); // not read: our one slot is busy
+  await expectNothingOn(broker);
+  broker.clock.advance(10_000); // far past 1.5 × keep-alive
+  release();
+  assert.deepEqual(await client.next(), {
+    type: PacketType.PUBACK,
+    packetId: 1,
+  });
+  assert.deepEqual(await client.next(), {
+    type: PacketType.PUBACK,
+    packetId: 2,
+  });
+});

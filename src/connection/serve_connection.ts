@@ -81,10 +81,26 @@ async function readLoop(
     const packets = decoder.push(value);
     for (let i = 0; i < packets.length; i++) {
       const wait = dispatch(st, packets[i]);
-      if (wait) await wait;
+      if (wait) await paused(st, wait);
       if (isClosing(st)) return;
     }
+    // A client that does not read is still subject to keep-alive.
     if (st.out.buffered > st.limits.maxWriteBuffer) await st.out.ready();
+  }
+}
+
+/**
+ * Wait for our own work (backend, authenticator) with reading paused. The
+ * client is not idle while we do not read it, so keep-alive counts from the
+ * end of the wait.
+ */
+async function paused(st: ConnectionState, wait: Promise<void>): Promise<void> {
+  st.paused = true;
+  try {
+    await wait;
+  } finally {
+    st.paused = false;
+    st.lastActivity = st.now();
   }
 }
 
@@ -152,6 +168,7 @@ function createState(
     phase: { name: "awaiting-connect" },
     version: 4,
     lastActivity: now(),
+    paused: false,
     cancelTimer: undefined,
     closed,
     markClosed,

@@ -73,6 +73,8 @@ export interface ConnectionState {
   version: ProtocolVersion;
   /** Time (ms) of the last packet received, for keep-alive. */
   lastActivity: number;
+  /** The read loop waits on us (backend, output): keep-alive holds off. */
+  paused: boolean;
   /** Cancels the pending connect or keep-alive timer. */
   cancelTimer: (() => void) | undefined;
   /** Resolves when the connection is fully closed. */
