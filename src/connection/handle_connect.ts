@@ -196,7 +196,9 @@ async function accept(
   const connected: Connected = {
     name: "connected",
     clientId,
-    connect: p,
+    // Kept for re-authentication; the router holds the will, and the
+    // password is not kept for the life of the connection.
+    connect: { ...p, clientId, password: undefined, will: undefined },
     attachment,
     session,
     sessionExpiry: terms.sessionExpiry,
