@@ -260,3 +260,19 @@ export async function deleteConsumer(
     throw error;
   }
 }
+
+/** Subjects in `stream` matching `filter` that hold messages. */
+export async function subjectsOf(
+  api: Api,
+  stream: string,
+  filter: string,
+): Promise<string[]> {
+  const info = await api.call<
+    { state?: { subjects?: Record<string, number> } }
+  >(
+    `STREAM.INFO.${stream}`,
+    { subjects_filter: filter },
+    `list subjects of ${stream}`,
+  );
+  return Object.keys(info.state?.subjects ?? {});
+}

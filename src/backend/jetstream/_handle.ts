@@ -90,6 +90,9 @@ export function createHandle(
       if (guard()) await state.receivedPacket(packetId);
     },
     async receiveQoS2(packetId, message) {
+      const staged = state.staged ??= new Set();
+      // Known staged id: a duplicate [MQTT-4.3.3-2].
+      if (staged.has(packetId)) return false;
       const subject = topicToSubject(message.topic);
       if (subject === undefined) {
         throw new TypeError(`Cannot stage QoS 2: bad topic ${message.topic}`);
@@ -97,33 +100,40 @@ export function createHandle(
       const h = messageHeaders(message, 2);
       h.set(HDR_PUB, `2${((2 << 1) | (message.retain ? 1 : 0)).toString(16)}`);
       h.set(HDR_SUBJECT, subject);
-      let seq: number;
-      try {
-        ({ seq } = await ctx.jsPublish(
-          qos2Subject(packetId),
-          message.payload,
-          h,
-        ));
-      } catch (error) {
-        // Same packet id still staged: a duplicate [MQTT-4.3.3-2].
-        if (
-          error instanceof JetStreamApiError &&
-          error.errCode === ErrCode.MaxMsgsPerSubject
-        ) return false;
-        throw error;
+      staged.add(packetId);
+      // Stage and route in one go: both requests leave in call order, so a
+      // QoS 2 message keeps its place among the publisher's QoS 1 ones.
+      const [stage, route] = await Promise.allSettled([
+        ctx.jsPublish(qos2Subject(packetId), message.payload, h),
+        deps.publish(message),
+      ]);
+      if (route.status === "rejected") {
+        staged.delete(packetId);
+        if (stage.status === "fulfilled") {
+          await deleteMessage(ctx.api, ctx.names.qos2Stream, stage.value.seq)
+            .catch(() => {
+              ctx.logger.warn("cannot unstage QoS 2 message", { packetId });
+            });
+        }
+        throw route.reason;
       }
-      try {
-        await deps.publish(message);
-      } catch (error) {
-        // Unstage, so the client's retry is routed rather than refused.
-        await deleteMessage(ctx.api, ctx.names.qos2Stream, seq).catch(() => {
-          ctx.logger.warn("cannot unstage QoS 2 message", { packetId });
+      if (stage.status === "rejected") {
+        const duplicate = stage.reason instanceof JetStreamApiError &&
+          stage.reason.errCode === ErrCode.MaxMsgsPerSubject;
+        ctx.logger.warn("QoS 2 staging failed after routing", {
+          clientId: state.clientId,
+          packetId,
+          duplicate,
         });
-        throw error;
+        if (!duplicate) {
+          staged.delete(packetId);
+          throw stage.reason;
+        }
       }
       return true;
     },
     async releaseQoS2(packetId) {
+      state.staged?.delete(packetId);
       const purged = await purgeSubject(
         ctx.api,
         ctx.names.qos2Stream,

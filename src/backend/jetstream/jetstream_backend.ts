@@ -20,7 +20,7 @@ import type {
   Session,
   SubscriptionOptions,
 } from "../types.ts";
-import { createApi, purgeSubject } from "./_api.ts";
+import { createApi, purgeSubject, subjectsOf } from "./_api.ts";
 import { messageHeaders } from "./_codec.ts";
 import { type Context, createJsPublish } from "./_context.ts";
 import { createHandle, type HandleDeps } from "./_handle.ts";
@@ -267,12 +267,21 @@ export async function createJetStreamBackend(
       state.detachedAt + state.expiry * 1000 <= now();
     if (existed && (opts.clean || state.clean || expired)) {
       await state.clear();
+      state.staged = new Set();
       await purgeSubject(
         api,
         names.qos2Stream,
         `${names.qos2in}${clientToken(clientId)}.>`,
       );
       existed = false;
+    }
+    if (!state.staged) {
+      // Inbound QoS 2 ids awaiting PUBREL, so duplicates are known locally.
+      const prefix = `${names.qos2in}${clientToken(clientId)}.`;
+      const subjects = await subjectsOf(api, names.qos2Stream, `${prefix}>`);
+      state.staged = new Set(
+        subjects.map((s) => Number(s.slice(prefix.length))),
+      );
     }
     state.clean = opts.clean;
     state.expiry = opts.expiry;
