@@ -5,13 +5,30 @@
  * {@link createPacketWriter}.
  *
  * Pure: no I/O, imports nothing outside `src/codec` (web globals only).
- * Topic name/filter syntax is not checked here (see `src/topic`).
+ * Topic name/filter syntax (wildcards, levels, `$share`) is not checked
+ * here: see `src/topic`. Every decoding error is an `MqttError` carrying the
+ * reason code to send (0x81 malformed, 0x82 protocol error, 0x95 too large);
+ * an unknown protocol level is an `UnsupportedProtocolVersionError` (0x84),
+ * so the connection can still answer with a CONNACK.
+ *
+ * PUBLISH payloads are views into one copy of each network chunk (or into
+ * the chunk itself with `copyChunks: false`): `slice()` one kept for long.
  *
  * @example
  * ```ts
  * import { createPacketDecoder, encodePacket } from "./mod.ts";
  * const bytes = encodePacket({ type: 12 }, 4);
  * createPacketDecoder().push(bytes); // [{ type: 12 }]
+ * ```
+ *
+ * @example Per connection
+ * ```ts ignore
+ * const packets = conn.readable.pipeThrough(new PacketDecoderStream({ maxPacketSize }));
+ * const out = createPacketWriter(conn.writable.getWriter());
+ * for await (const batch of packets) {
+ *   for (const packet of batch) out.write(reply(packet)); // flushed once per tick
+ *   await out.ready; // backpressure
+ * }
  * ```
  *
  * @module
