@@ -8,6 +8,7 @@
 
 import { headers, type MsgHdrs } from "@nats-io/transport-node";
 import type { QoS } from "../../codec/types.ts";
+import { subjectToTopic } from "../../topic/mod.ts";
 import type { Message, MessageProperties } from "../types.ts";
 import {
   HDR_EXPIRES,
@@ -41,11 +42,15 @@ export function headerQoS(h: MsgHdrs | undefined): QoS {
   return c === 1 || c === 2 ? c : 0;
 }
 
-/** Rebuild the message delivered on `topic` from its headers. */
+/**
+ * Rebuild the message delivered on `topic` from its headers. A NATS reply
+ * subject (a request) becomes the Response Topic unless one was carried.
+ */
 export function messageFrom(
   topic: string,
   payload: Uint8Array,
   h: MsgHdrs | undefined,
+  reply?: string,
 ): Message {
   const message: Message = {
     topic,
@@ -53,6 +58,9 @@ export function messageFrom(
     qos: headerQoS(h),
     retain: h?.get(HDR_RETAIN) === "1",
   };
+  if (reply && !reply.startsWith("$")) {
+    message.properties = { responseTopic: subjectToTopic(reply) };
+  }
   if (!h) return message;
   const origin = h.get(HDR_ORIGIN);
   if (origin) message.origin = origin;
@@ -61,7 +69,7 @@ export function messageFrom(
   const props = h.get(HDR_PROPS);
   if (props) {
     const parsed = decodeProperties(props);
-    if (parsed) message.properties = parsed;
+    if (parsed) message.properties = { ...message.properties, ...parsed };
   }
   return message;
 }

@@ -520,6 +520,7 @@ export function createSessionState(
         subjectToTopic(subject),
         msg.data,
         msg.headers,
+        msg.reply,
       );
       if (expired(message)) return;
       const copy = fanOut(message, found, () => 0)[0];

@@ -77,6 +77,7 @@ export function createSharedRegistry(ctx: Context): SharedRegistry {
       subjectToTopic(msg.subject),
       msg.data,
       msg.headers,
+      msg.reply,
     );
     // QoS ≥ 1 on both sides: the group's consumer delivers it.
     if (message.qos > 0 && group.stored.length > 0) return;

@@ -225,7 +225,13 @@ export async function createJetStreamBackend(
     }
     if (message.retain) await retained.store(message, subject);
     const h = messageHeaders(message, message.qos);
-    nc.publish(subject, message.payload, { headers: h });
+    // A v5 Response Topic is the NATS reply subject: `msg.respond()` of a
+    // NATS service reaches the MQTT requester (issue #5 item 12).
+    const responseTopic = message.properties?.responseTopic;
+    const reply = responseTopic === undefined
+      ? undefined
+      : topicToSubject(responseTopic);
+    nc.publish(subject, message.payload, { headers: h, reply });
     if (message.qos > 0) {
       const ack = await ctx.jsPublish(names.msgs + subject, message.payload, h);
       await afterStore(message, ack.seq);
