@@ -77,3 +77,17 @@ test("PacketDecoderStream exposes the version it learnt", async () => {
   assert.equal(batches.length, 1);
   assert.equal(stream.version, 3);
 });
+
+test("PacketDecoderStream hands a waiting reader the packets before bad bytes, then errors", async () => {
+  const { batches, error } = await collect([[
+    0xc0,
+    0x00,
+    0xd0,
+    0x00,
+    0x00,
+    0x00,
+  ]]);
+  assert.deepEqual(batches, [[{ type: 12 }, { type: 13 }]]);
+  assert.ok(error instanceof MqttError);
+  assert.equal(error.reasonCode, 0x81);
+});
