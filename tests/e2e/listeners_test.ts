@@ -63,4 +63,27 @@ for (const runtime of runtimes) {
     assert.equal(res.status, 200);
     assert.match(await res.text(), /jetmq_sockets_accepted_total 2/);
   });
+
+  test(`main.ts on ${runtime}: MQTT over secure WebSocket from a config file`, async () => {
+    await using server = await startJetmq({
+      runtime,
+      config: {
+        listeners: [
+          { kind: "tcp", port: 0 },
+          {
+            kind: "wss",
+            port: 0,
+            tls: { certFile: fixture("cert.pem"), keyFile: fixture("key.pem") },
+          },
+        ],
+      },
+    });
+    const wss = server.listeners.find((l) => l.kind === "wss");
+    assert.ok(wss);
+    await connectAndEnd(`wss://127.0.0.1:${wss.port}/mqtt`, {
+      ca,
+      servername: "localhost",
+      protocolVersion: 5,
+    });
+  });
 }
