@@ -24,6 +24,8 @@ export interface SweeperOptions {
   interval: number;
   /** Whether this instance has the session attached. */
   held(clientId: string): boolean;
+  /** A session was removed: forget what is kept of it in memory. */
+  removed(clientId: string): void;
 }
 
 /** A periodic sweep; `sweep()` runs one now. */
@@ -44,7 +46,7 @@ export function createSweeper(ctx: Context, options: SweeperOptions): Sweeper {
     try {
       const expired = await findExpired(ctx, options.held);
       for (const { seq, record } of expired) {
-        await removeExpired(ctx, seq, record);
+        if (await removeExpired(ctx, seq, record)) options.removed(record.id);
       }
       return expired.length;
     } finally {
@@ -111,9 +113,9 @@ async function removeExpired(
   ctx: Context,
   seq: number,
   record: SessionRecord,
-): Promise<void> {
+): Promise<boolean> {
   const { names } = ctx;
-  if (!(await deleteMessage(ctx.api, names.sessStream, seq))) return;
+  if (!(await deleteMessage(ctx.api, names.sessStream, seq))) return false;
   const durables = Object.values(record.cons ?? {}).filter((c) => c)
     .map((c) => c.durable_name!);
   await Promise.all([
@@ -129,4 +131,5 @@ async function removeExpired(
   ]);
   ctx.metrics.inc("jetmq_sessions_expired_total");
   ctx.logger.info("session expired", { clientId: record.id });
+  return true;
 }

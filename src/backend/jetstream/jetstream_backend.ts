@@ -319,6 +319,10 @@ export async function createJetStreamBackend(
   const sweeper = createSweeper(ctx, {
     interval: options.sweepInterval ?? 60_000,
     held: (clientId) => sessions.get(clientId)?.attachment !== undefined,
+    removed(clientId) {
+      const state = sessions.get(clientId);
+      if (state && !state.attachment) forget(state);
+    },
   });
   const statusIter = nc.status()[Symbol.asyncIterator]();
   void (async () => {

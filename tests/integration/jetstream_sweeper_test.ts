@@ -1,0 +1,61 @@
+/**
+ * Session expiry on JetStream without a reconnect: the sweeper removes the
+ * record and the consumers of a session whose expiry passed, and leaves a
+ * session that never expires.
+ *
+ * @module
+ */
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { connect as natsConnect } from "@nats-io/transport-node";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { createJetStreamBackend } from "../../src/backend/jetstream/mod.ts";
+import { natsHash } from "../../src/topic/mod.ts";
+import { startNatsServer } from "../helpers/nats_server.ts";
+import { connect, createClock } from "../helpers/backend_harness.ts";
+
+test("the sweeper removes expired sessions with their consumers [MQTT-3.1.2-23]", async () => {
+  await using server = await startNatsServer();
+  const nc = await natsConnect({ servers: server.url });
+  const clock = createClock();
+  const backend = await createJetStreamBackend({
+    nc,
+    now: clock.now,
+    sweepInterval: 20,
+  });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const gone = await connect(backend, "short");
+    await gone.subscribe("s/#", 1);
+    await gone.session.detach(10);
+    const kept = await connect(backend, "forever");
+    await kept.subscribe("f", 1);
+    await kept.session.detach(0xFFFFFFFF);
+    assert.equal(await jsm.consumers.info("$MQTT_msgs", "x").catch(() => 0), 0);
+    const count = async () => {
+      let n = 0;
+      for await (const _ of jsm.consumers.list("$MQTT_msgs")) n++;
+      return n;
+    };
+    assert.equal(await count(), 3); // s.>, "s fwc", f
+    clock.advance(11_000);
+    // The sweeper is another actor: poll with a deadline.
+    const deadline = Date.now() + 5000;
+    const swept = async () =>
+      backend.stats().sessions === 1 && await count() === 1;
+    while (!(await swept()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(await count(), 1);
+    const record = await jsm.streams.getMessage("$MQTT_sess", {
+      last_by_subj: `$MQTT.sess.${natsHash("short")}`,
+    });
+    assert.equal(record, null);
+    assert.equal(backend.stats().sessions, 1);
+    assert.equal((await connect(backend, "forever")).session.present, true);
+  } finally {
+    await backend.close();
+    await nc.close();
+  }
+});
