@@ -89,6 +89,60 @@ export const valid: ValidVector[] = [
       properties: { assignedClientIdentifier: "abcde" },
     },
   },
+  {
+    name: "mqtt-packet 9.0.2 CONNACK with every property",
+    version: 5,
+    spec: "§3.2.2.3",
+    hex: hex(
+      "20 50", // CONNACK, remaining length 80
+      "01", // session present
+      "00", // Success
+      "4d", // property length 77
+      "11 00 00 00 01", // session expiry interval 1
+      "21 00 02", // receive maximum 2
+      "24 01", // maximum QoS 1
+      "25 01", // retain available
+      "27 00 00 00 64", // maximum packet size 100
+      "12 00 02 69 64", // assigned client identifier "id"
+      "22 00 03", // topic alias maximum 3
+      "1f 00 01 72", // reason string "r"
+      "26 00 01 61 00 01 31", // user property a=1
+      "26 00 01 62 00 01 32", // user property b=2
+      "26 00 01 62 00 01 33", // user property b=3
+      "28 00", // wildcard subscriptions not available
+      "29 01", // subscription identifiers available
+      "2a 01", // shared subscriptions available
+      "13 00 07", // server keep alive 7
+      "1a 00 02 72 69", // response information "ri"
+      "1c 00 02 73 72", // server reference "sr"
+      "15 00 01 6d", // authentication method "m"
+      "16 00 01 02", // authentication data [2]
+    ),
+    packet: {
+      type: 2,
+      sessionPresent: true,
+      reasonCode: 0,
+      properties: {
+        sessionExpiryInterval: 1,
+        receiveMaximum: 2,
+        maximumQoS: 1,
+        retainAvailable: 1,
+        maximumPacketSize: 100,
+        assignedClientIdentifier: "id",
+        topicAliasMaximum: 3,
+        reasonString: "r",
+        userProperties: [["a", "1"], ["b", "2"], ["b", "3"]],
+        wildcardSubscriptionAvailable: 0,
+        subscriptionIdentifiersAvailable: 1,
+        sharedSubscriptionAvailable: 1,
+        serverKeepAlive: 7,
+        responseInformation: "ri",
+        serverReference: "sr",
+        authenticationMethod: "m",
+        authenticationData: new Uint8Array([2]),
+      },
+    },
+  },
 ];
 
 export const invalid: InvalidVector[] = [

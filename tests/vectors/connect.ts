@@ -192,6 +192,81 @@ export const valid: ValidVector[] = [
       password: utf8("pw"),
     },
   },
+  {
+    name: "mqtt-packet 9.0.2 (MQTT.js's encoder) CONNECT with every property",
+    version: 5,
+    spec: "§3.1.2.11, §3.1.3.2",
+    hex: hex(
+      "10 7b", // CONNECT, remaining length 123
+      MQTT,
+      "05", // level 5
+      "f6", // user name, password, will retain, will QoS 2, will, clean start
+      "00 1e", // keep alive 30
+      "31", // property length 49
+      "11 00 00 00 0a", // session expiry interval 10
+      "21 00 05", // receive maximum 5
+      "27 00 00 03 e8", // maximum packet size 1000
+      "22 00 04", // topic alias maximum 4
+      "19 01", // request response information 1
+      "17 00", // request problem information 0
+      "26 00 01 61 00 01 31", // user property a=1
+      "26 00 01 62 00 01 32", // user property b=2
+      "26 00 01 62 00 01 33", // user property b=3
+      "15 00 01 6d", // authentication method "m"
+      "16 00 01 01", // authentication data [1]
+      "00 01 63", // client id "c"
+      "2f", // will property length 47
+      "18 00 00 00 03", // will delay interval 3
+      "01 01", // payload format indicator 1
+      "02 00 00 00 09", // message expiry interval 9
+      "03 00 02 63 74", // content type "ct"
+      "08 00 02 72 74", // response topic "rt"
+      "09 00 01 07", // correlation data [7]
+      "26 00 01 61 00 01 31",
+      "26 00 01 62 00 01 32",
+      "26 00 01 62 00 01 33",
+      "00 01 77", // will topic "w"
+      "00 01 78", // will payload "x"
+      "00 01 75", // user name "u"
+      "00 01 70", // password "p"
+    ),
+    packet: {
+      type: 1,
+      protocolName: "MQTT",
+      protocolVersion: 5,
+      clean: true,
+      keepAlive: 30,
+      clientId: "c",
+      properties: {
+        sessionExpiryInterval: 10,
+        receiveMaximum: 5,
+        maximumPacketSize: 1000,
+        topicAliasMaximum: 4,
+        requestResponseInformation: 1,
+        requestProblemInformation: 0,
+        userProperties: [["a", "1"], ["b", "2"], ["b", "3"]],
+        authenticationMethod: "m",
+        authenticationData: new Uint8Array([1]),
+      },
+      will: {
+        topic: "w",
+        payload: utf8("x"),
+        qos: 2,
+        retain: true,
+        properties: {
+          willDelayInterval: 3,
+          payloadFormatIndicator: 1,
+          messageExpiryInterval: 9,
+          contentType: "ct",
+          responseTopic: "rt",
+          correlationData: new Uint8Array([7]),
+          userProperties: [["a", "1"], ["b", "2"], ["b", "3"]],
+        },
+      },
+      username: "u",
+      password: utf8("p"),
+    },
+  },
 ];
 
 export const invalid: InvalidVector[] = [

@@ -184,6 +184,46 @@ export const valid: ValidVector[] = [
       properties: { topicAlias: 5 },
     },
   },
+  {
+    name: "mqtt-packet 9.0.2 (MQTT.js's encoder) PUBLISH with every property",
+    version: 5,
+    spec: "§3.3.2.3",
+    hex: hex(
+      "32 38", // PUBLISH QoS 1, remaining length 56
+      "00 01 74", // topic "t"
+      "00 09", // packet id 9
+      "30", // property length 48
+      "01 01", // payload format indicator 1
+      "02 00 00 00 05", // message expiry interval 5
+      "23 00 02", // topic alias 2
+      "08 00 01 72", // response topic "r"
+      "09 00 01 03", // correlation data [3]
+      "26 00 01 61 00 01 31", // user property a=1
+      "26 00 01 62 00 01 32", // user property b=2
+      "26 00 01 62 00 01 33", // user property b=3
+      "0b 04", // subscription identifier 4
+      "0b ac 02", // subscription identifier 300 (two-byte varint)
+      "03 00 01 63", // content type "c"
+      "68 69", // payload "hi"
+    ),
+    packet: {
+      ...base,
+      topic: "t",
+      payload: utf8("hi"),
+      qos: 1,
+      packetId: 9,
+      properties: {
+        payloadFormatIndicator: 1,
+        messageExpiryInterval: 5,
+        topicAlias: 2,
+        responseTopic: "r",
+        correlationData: new Uint8Array([3]),
+        userProperties: [["a", "1"], ["b", "2"], ["b", "3"]],
+        subscriptionIdentifiers: [4, 300],
+        contentType: "c",
+      },
+    },
+  },
 ];
 
 export const invalid: InvalidVector[] = [
@@ -244,11 +284,11 @@ export const invalid: InvalidVector[] = [
     reasonCode: 0x81,
   },
   {
-    name: "Topic Alias 0",
+    name: "Topic Alias 0 (answered with Topic Alias invalid)",
     version: 5,
     spec: "MQTT-3.3.2-8",
     hex: hex("30 0a", A_B, "03 23 00 00", "78"),
-    reasonCode: 0x82,
+    reasonCode: 0x94,
   },
   {
     name: "empty topic without Topic Alias",
