@@ -28,7 +28,7 @@ const MAX_KEEP_ALIVE = 30;
 const enc = new TextEncoder();
 
 const PROPS = {
-  payloadFormatIndicator: 1,
+  payloadFormatIndicator: 1 as const,
   contentType: "application/json; charset=utf-8",
   responseTopic: "replies/here",
   correlationData: new Uint8Array([0, 1, 0xfe, 0xff]),
@@ -311,7 +311,7 @@ for (
         protocolVersion: 5,
       });
       await requester.mqtt.subscribeAsync(replies, { qos: 1 });
-      const corr = new Uint8Array([0xde, 0xad, 0, 0xbe, 0xef]);
+      const corr = Buffer.from([0xde, 0xad, 0, 0xbe, 0xef]);
       await requester.mqtt.publishAsync(requests, "q", {
         qos: 1,
         properties: { responseTopic: replies, correlationData: corr },
