@@ -6,6 +6,8 @@
  * @module
  */
 
+import { MqttError } from "./errors.ts";
+import { ReasonCode } from "./reason_codes.ts";
 import type { Properties, UserProperty } from "./types.ts";
 import { PacketType } from "./types.ts";
 import {
@@ -213,6 +215,13 @@ function decodeOne(
   }
   const value = readValue(r, what, def);
   if (def.nonZero && value === 0) {
+    if (def.id === 0x23) {
+      // The receiver answers alias 0 with Topic Alias invalid (§3.3.2.3.4).
+      throw new MqttError(
+        ReasonCode.TopicAliasInvalid,
+        `Cannot decode ${what}: Topic Alias 0 [MQTT-3.3.2-8]`,
+      );
+    }
     protocolError(what, `property ${key} must not be 0`);
   }
   if (def.boolean && value !== 0 && value !== 1) {
