@@ -11,6 +11,7 @@ import { ReasonCode } from "../codec/reason_codes.ts";
 import type { ConnectPacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
 import type { Attachment } from "../router/types.ts";
+import { validateTopicName } from "../topic/mod.ts";
 import { createAckQueue } from "./ack_queue.ts";
 import { closeConnection } from "./close.ts";
 import { connackProperties, refuse } from "./connack.ts";
@@ -28,6 +29,14 @@ export async function handleConnect(
   p: ConnectPacket,
 ): Promise<void> {
   st.version = st.out.version = p.protocolVersion;
+  if (p.will !== undefined && !validateTopicName(p.will.topic)) {
+    // The Will Topic is a topic name: no wildcards [MQTT-3.3.2-2]
+    // [MQTT-4.7.1-1]. v5 refuses with 0x90; 3.x has no code, so it closes.
+    if (p.protocolVersion === 5) {
+      return refuse(st, ReasonCode.TopicNameInvalid);
+    }
+    return closeConnection(st, { publishWill: false });
+  }
   let clientId = p.clientId;
   let assignedClientId: string | undefined;
   if (clientId === "") {

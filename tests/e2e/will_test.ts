@@ -11,6 +11,7 @@ import {
   connectRaw,
   expectNothingMore,
   nextPublish,
+  openRaw,
   payloadText,
   type RawClient,
   rawPublish,
@@ -148,6 +149,35 @@ for (const runtime of runtimes) {
         1,
         true,
       ]);
+    });
+
+    test("a will topic with wildcards is refused: 3.1.1 closes without CONNACK, v5 gets 0x90 [MQTT-3.3.2-2] [MQTT-4.7.1-1]", async () => {
+      const server = await shared.get();
+      const topic = `will/${runtime}/wild`;
+      await using w = await watcher(
+        server.port,
+        `wild-w-${runtime}`,
+        `${topic}/#`,
+      );
+      for (const protocolVersion of [4, 5] as const) {
+        await using c = await openRaw(server.port, protocolVersion);
+        c.send({
+          type: PacketType.CONNECT,
+          protocolName: "MQTT",
+          protocolVersion,
+          clean: true,
+          keepAlive: 0,
+          clientId: `wild-${protocolVersion}-${runtime}`,
+          will: will(`${topic}/#`, "never", 0),
+        });
+        await withDeadline(c.closed, "close after a wildcard will topic");
+        const bytes = Array.from(c.received());
+        if (protocolVersion === 4) assert.deepEqual(bytes, []);
+        else assert.deepEqual(bytes.slice(0, 4), [0x20, bytes[1], 0, 0x90]);
+      }
+      // Nothing was published to the wildcard name.
+      w.send(rawPublish(`${topic}/marker`, "marker", 0));
+      assert.equal(payloadText(await nextPublish(w)), "marker");
     });
 
     test("MQTT.js (3.1.1 and 3.1) and mosquitto_sub wills on a dropped connection", async () => {
