@@ -30,6 +30,7 @@ import type { Broker } from "../helpers/mqtt_harness.ts";
 import {
   connectV5,
   expectServerDisconnect,
+  pollUntil,
   uniq,
   wallClockPassed,
 } from "../helpers/v5.ts";
@@ -263,6 +264,20 @@ for (const backend of inProcessBackends()) {
           assert.equal(text(expectPublish(await back.client.next())), "q");
         }
       }
+    });
+
+    test("an expired session is removed from the backend without any reconnect", async () => {
+      await using broker = await backend.start();
+      const { client } = await connectIn(broker, "se-gone", 5);
+      await subscribe(client, [{ filter: "se/gone", qos: 1 }]);
+      await client.send({ type: PacketType.DISCONNECT });
+      await client.served;
+      assert.equal(broker.backend.stats().sessions, 1);
+      broker.clock.advance(5_000);
+      await pollUntil(
+        () => Promise.resolve(broker.backend.stats().sessions === 0),
+        "the sweep to remove the expired session",
+      );
     });
 
     test("a DISCONNECT change of expiry (60 → 2) is the one that counts [MQTT-3.14.2-2]", async () => {

@@ -23,6 +23,8 @@
 
 import process from "node:process";
 import { connect } from "@nats-io/transport-node";
+import { nullLogger, nullMetrics } from "../../src/observability/types.ts";
+import { createEmbeddedBackend } from "../../src/backend/embedded/mod.ts";
 import { createJetStreamBackend } from "../../src/backend/jetstream/mod.ts";
 import {
   type Broker,
@@ -103,8 +105,9 @@ function createE2eBackend(
 
 /**
  * In-process brokers (memory transport, fake clock) on one backend, for
- * timing-heavy cases: `jetstream` builds the backend on the shared
- * nats-server with the broker's fake clock and its own stream prefix.
+ * timing-heavy cases: the backend gets the broker's fake clock and sweeps
+ * expired sessions every `SWEEP_MS` of real time; `jetstream` runs on the
+ * shared nats-server with its own stream prefix.
  */
 export interface InProcessBackend {
   readonly name: BackendName;
@@ -112,6 +115,23 @@ export interface InProcessBackend {
   start(options?: BrokerOptions): Promise<Broker>;
   /** Stop the nats-server, if one was started (call from `after`). */
   stop(): Promise<void>;
+}
+
+/** How often in-process backends sweep expired sessions (real time), ms. */
+const SWEEP_MS = 50;
+
+/** `broker`, whose disposal also runs `close` (its backend, NATS). */
+function closing(broker: Broker, close: () => Promise<void>): Broker {
+  return {
+    ...broker,
+    async [Symbol.asyncDispose]() {
+      try {
+        await broker[Symbol.asyncDispose]();
+      } finally {
+        await close();
+      }
+    },
+  };
 }
 
 /** One `InProcessBackend` per selected backend. */
@@ -122,35 +142,40 @@ export function inProcessBackends(): InProcessBackend[] {
     return {
       name,
       async start(options = {}) {
-        if (name === "embedded") return await startBroker(options);
+        const clock = options.clock ?? createFakeClock();
+        if (name === "embedded") {
+          const backend = await createEmbeddedBackend({
+            dir: "unused",
+            memory: true,
+            logger: nullLogger,
+            metrics: nullMetrics,
+            now: clock.now,
+            sweepIntervalMs: SWEEP_MS,
+          });
+          return closing(
+            await startBroker({ ...options, clock, backend }),
+            () => backend.close(),
+          );
+        }
         nats ??= startNatsServer();
         const nc = await connect({ servers: (await nats).url });
-        const clock = options.clock ?? createFakeClock();
         try {
           const backend = await createJetStreamBackend({
             nc,
             prefix: `$V${++prefixes}`,
             now: clock.now,
+            sweepInterval: SWEEP_MS,
           });
-          const broker = await startBroker({ ...options, clock, backend });
-          return {
-            ...broker,
-            clock: broker.clock,
-            router: broker.router,
-            backend: broker.backend,
-            metrics: broker.metrics,
-            shutdown: broker.shutdown,
-            open: broker.open,
-            connect: broker.connect,
-            async [Symbol.asyncDispose]() {
+          return closing(
+            await startBroker({ ...options, clock, backend }),
+            async () => {
               try {
-                await broker[Symbol.asyncDispose]();
                 await backend.close();
               } finally {
                 await nc.close();
               }
             },
-          };
+          );
         } catch (err) {
           await nc.close();
           throw err;
