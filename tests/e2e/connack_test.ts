@@ -45,6 +45,13 @@ for (const runtime of runtimes) {
       assert.deepEqual(await refusal(server.port, bytes), [0x20, 2, 0, 1]);
     });
 
+    test("a protocol name that does not match the level gets return code 1 [MQTT-3.1.2-1]", async () => {
+      const server = await shared.get();
+      const mqttLevel3 = connectBytes({ clientId: "name3" });
+      mqttLevel3[8] = 3; // "MQTT" with the 3.1 level
+      assert.deepEqual(await refusal(server.port, mqttLevel3), [0x20, 2, 0, 1]);
+    });
+
     test("empty client id with clean session 0 gets return code 2 [MQTT-3.1.3-8]", async () => {
       const server = await shared.get();
       const bytes = connectBytes({ clientId: "", clean: false });

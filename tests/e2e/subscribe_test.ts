@@ -122,6 +122,33 @@ for (const runtime of runtimes) {
       assert.deepEqual(lines, [`${base}/x/v m`, `${base}/z/v m`]);
     });
 
+    test("topics are case sensitive and UTF-8 names round-trip [MQTT-4.7.3-4] [MQTT-1.5.3-1]", async () => {
+      const server = await shared.get();
+      const base = `Température-${runtime}`;
+      const { client } = await connectRaw(server.port, {
+        clientId: `utf8-${runtime}`,
+      });
+      await using _ = client;
+      await subscribeRaw(client, [{ filter: `${base}/+`, qos: 0 }]);
+      for (
+        const t of [`${base.toLowerCase()}/ü`, `${base}/ü`, `${base}/日本`]
+      ) {
+        const r = await mosquittoPub(server.port, [
+          "-t",
+          t,
+          "-m",
+          t,
+          "-q",
+          "1",
+        ]);
+        assert.equal(r.code, 0, r.out);
+      }
+      const got = [await nextPublish(client), await nextPublish(client)];
+      assert.deepEqual(got.map((p) => p.topic), [`${base}/ü`, `${base}/日本`]);
+      assert.deepEqual(got.map(payloadText), [`${base}/ü`, `${base}/日本`]);
+      await expectNothingMore(client);
+    });
+
     test("UNSUBSCRIBE stops delivery for that filter only; UNSUBACK echoes the id [MQTT-3.10.4-1] [MQTT-3.10.4-4]", async () => {
       const server = await shared.get();
       const base = `unsub/${runtime}`;
