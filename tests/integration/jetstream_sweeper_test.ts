@@ -13,7 +13,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { createJetStreamBackend } from "../../src/backend/jetstream/mod.ts";
 import { natsHash } from "../../src/topic/mod.ts";
 import { startNatsServer } from "../helpers/nats_server.ts";
-import { connect, createClock } from "../helpers/backend_harness.ts";
+import { connect, createClock, msg } from "../helpers/backend_harness.ts";
 
 test("the sweeper removes expired sessions with their consumers [MQTT-3.1.2-23]", async () => {
   await using server = await startNatsServer();
@@ -54,6 +54,38 @@ test("the sweeper removes expired sessions with their consumers [MQTT-3.1.2-23]"
     assert.equal(record, null);
     assert.equal(backend.stats().sessions, 1);
     assert.equal((await connect(backend, "forever")).session.present, true);
+  } finally {
+    await backend.close();
+    await nc.close();
+  }
+});
+
+test("the sweeper deletes our retained tombstones once other instances saw them", async () => {
+  await using server = await startNatsServer();
+  const nc = await natsConnect({ servers: server.url });
+  const clock = createClock();
+  const backend = await createJetStreamBackend({
+    nc,
+    now: clock.now,
+    sweepInterval: 20,
+  });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const messages = async () =>
+      (await jsm.streams.info("$MQTT_rmsgs")).state.messages;
+    await backend.publish(msg("t/1", "x", 0, { retain: true }));
+    await backend.publish(msg("t/2", "y", 0, { retain: true }));
+    await backend.publish(msg("t/1", "", 0, { retain: true }));
+    assert.equal(await messages(), 2); // t/2 and the tombstone of t/1
+    clock.advance(11_000);
+    const deadline = Date.now() + 5000;
+    while (await messages() !== 1 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(await messages(), 1);
+    assert.deepEqual((await backend.retained("t/#")).map((m) => m.topic), [
+      "t/2",
+    ]);
   } finally {
     await backend.close();
     await nc.close();

@@ -9,7 +9,7 @@
 import type { Msg, Subscription } from "@nats-io/transport-node";
 import { matches, subjectToTopic } from "../../topic/mod.ts";
 import type { Message } from "../types.ts";
-import { createEphemeral, deleteConsumer } from "./_api.ts";
+import { createEphemeral, deleteConsumer, deleteMessage } from "./_api.ts";
 import { messageFrom, messageHeaders, parseAck } from "./_codec.ts";
 import type { Context } from "./_context.ts";
 import { HDR_RFLAGS, HDR_RORIGIN, HDR_RTOPIC } from "./_names.ts";
@@ -20,6 +20,11 @@ export interface Retained {
   store(message: Message, subject: string): Promise<void>;
   /** Retained messages whose topic matches `filter`. */
   lookup(filter: string): Promise<Message[]>;
+  /**
+   * Delete our tombstones older than `age` ms (they only need to reach the
+   * other instances' indexes, reference §4.3).
+   */
+  cleanup(age: number): Promise<void>;
   /** Re-read the stream (after a NATS reconnect). */
   resync(): Promise<void>;
   readonly size: number;
@@ -45,6 +50,7 @@ export async function createRetained(ctx: Context): Promise<Retained> {
   /** The current consumer has delivered everything it had at creation. */
   let replayed = false;
   let waiters: { seq: number; resolve(): void }[] = [];
+  let tombstones: { seq: number; at: number }[] = [];
 
   const apply = (subject: string, seq: number, message?: Message) => {
     if ((seen.get(subject) ?? 0) > seq) return;
@@ -127,6 +133,15 @@ export async function createRetained(ctx: Context): Promise<Retained> {
         h,
       );
       apply(subject, ack.seq, tombstone ? undefined : { ...message });
+      if (tombstone) tombstones.push({ seq: ack.seq, at: ctx.now() });
+    },
+    async cleanup(age) {
+      const limit = ctx.now() - age;
+      const old = tombstones.filter((t) => t.at <= limit);
+      tombstones = tombstones.filter((t) => t.at > limit);
+      for (const { seq } of old) {
+        await deleteMessage(ctx.api, names.rmsgsStream, seq);
+      }
     },
     async lookup(filter) {
       // Writes of other instances: wait until what the server delivered

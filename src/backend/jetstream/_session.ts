@@ -74,6 +74,7 @@ export interface FilterState {
 const EMPTY = new Uint8Array(0);
 const MAX_DONE = 4096;
 const MAX_EARLY = 1024;
+const SEEN_BACKLOG = 256;
 
 /** What a session needs from its backend besides the context. */
 export interface SessionDeps {
@@ -431,6 +432,9 @@ export function createSessionState(
     },
     seen(seq) {
       if (bySeq.has(seq) || skipped.includes(seq)) return undefined;
+      // A subscriber that is behind must not slow publishers down: its
+      // consumer may hold new messages back (max ack pending).
+      if (waiting.length + byPid.size >= SEEN_BACKLOG) return undefined;
       return new Promise<void>((resolve) => seqWaiters.set(seq, resolve));
     },
     attach(options) {

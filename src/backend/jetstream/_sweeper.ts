@@ -26,6 +26,8 @@ export interface SweeperOptions {
   held(clientId: string): boolean;
   /** A session was removed: forget what is kept of it in memory. */
   removed(clientId: string): void;
+  /** More housekeeping, run before each sweep. */
+  tick?: () => Promise<void>;
 }
 
 /** A periodic sweep; `sweep()` runs one now. */
@@ -44,6 +46,7 @@ export function createSweeper(ctx: Context, options: SweeperOptions): Sweeper {
     if (running) return 0;
     running = true;
     try {
+      await options.tick?.();
       const expired = await findExpired(ctx, options.held);
       for (const { seq, record } of expired) {
         if (await removeExpired(ctx, seq, record)) options.removed(record.id);

@@ -319,6 +319,7 @@ export async function createJetStreamBackend(
   const sweeper = createSweeper(ctx, {
     interval: options.sweepInterval ?? 60_000,
     held: (clientId) => sessions.get(clientId)?.attachment !== undefined,
+    tick: () => retained.cleanup(10_000),
     removed(clientId) {
       const state = sessions.get(clientId);
       if (state && !state.attachment) forget(state);
@@ -330,9 +331,15 @@ export async function createJetStreamBackend(
       const { done, value: s } = await statusIter.next();
       if (done) return;
       if (s.type === "reconnect") {
-        await retained.resync().catch((error) =>
-          ctx.logger.warn("retained resync failed", { error: String(error) })
-        );
+        // The server may have come back with an empty store: re-ensure our
+        // streams, then replay the retained index.
+        await ensureStreams(api, names, options.replicas ?? 1)
+          .then(() => retained.resync())
+          .catch((error) =>
+            ctx.logger.warn("resync after reconnect failed", {
+              error: String(error),
+            })
+          );
       }
     }
   })();
