@@ -171,6 +171,51 @@ for (const runtime of runtimes) {
 }
 
 for (const runtime of runtimes) {
+  test(`main.ts on ${runtime}: an outbound QoS 2 flow at PUBREL resumes with PUBREL after kill -9 [MQTT-4.3.3-1]`, async () => {
+    using dir = dataDir();
+    const topic = "restart/pubrel";
+    let server = await startJetmq({ runtime, dataDir: dir.path });
+    try {
+      const sub = await connectRaw(server.port, {
+        clientId: "pubrel-sub",
+        clean: false,
+      });
+      await using _s = sub.client;
+      await subscribeRaw(sub.client, [{ filter: topic, qos: 2 }]);
+      const { client: pub } = await connectRaw(server.port, {
+        clientId: "pubrel-pub",
+      });
+      await using _p = pub;
+      pub.send(rawPublish(topic, "m1", 2, 1));
+      pub.send(rawPublish(topic, "m2", 2, 2));
+      const m1 = await nextPublish(sub.client);
+      const m2 = await nextPublish(sub.client);
+      sub.client.send({ type: PacketType.PUBREC, packetId: m1.packetId! });
+      const rel = await sub.client.next();
+      assert.equal(rel.type, PacketType.PUBREL);
+      server = await killAndRestart(server, runtime);
+      const again = await connectRaw(server.port, {
+        clientId: "pubrel-sub",
+        clean: false,
+      });
+      await using _a = again.client;
+      const first = await again.client.next();
+      assert.equal(first.type, PacketType.PUBREL, "m1 continues at PUBREL");
+      if (first.type === PacketType.PUBREL) {
+        assert.equal(first.packetId, m1.packetId);
+      }
+      const second = await nextPublish(again.client);
+      assert.deepEqual(
+        [payloadText(second), second.dup, second.packetId],
+        ["m2", true, m2.packetId],
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+}
+
+for (const runtime of runtimes) {
   test(`main.ts on ${runtime}: kill -9 in the middle of a pipelined stream loses no acknowledged message`, async () => {
     using dir = dataDir();
     const topic = "restart/stream";
@@ -296,6 +341,11 @@ for (const runtime of runtimes) {
         {
           await using pub = await connectJs(server.url, {
             clientId: "ret-pub",
+          });
+          // Replacing is durable: only the second value survives.
+          await pub.mqtt.publishAsync("restart/ret/a", "old", {
+            qos: 1,
+            retain: true,
           });
           await pub.mqtt.publishAsync("restart/ret/a", "A", {
             qos: 1,
