@@ -127,6 +127,82 @@ for (
       );
     });
 
+    test("queued messages resent on reconnect respect the new connection's Receive Maximum [MQTT-3.3.4-9]", async () => {
+      const server = await backend.get();
+      const id = uniq("fc-rq");
+      const topic = uniq("fc/rq");
+      const first = await connectV5(server.port, {
+        clientId: id,
+        clean: false,
+        properties: { sessionExpiryInterval: 60 },
+      });
+      await subscribeRaw(first.client, [{ filter: topic, qos: 1 }]);
+      await first.client.disconnect();
+      await using pub = await connectJs(server.url, {
+        clientId: uniq("fc-rq-pub"),
+        protocolVersion: 5,
+      });
+      for (let i = 1; i <= 5; i++) {
+        await pub.mqtt.publishAsync(topic, `q${i}`, { qos: 1 });
+      }
+      const back = await connectV5(server.port, {
+        clientId: id,
+        clean: false,
+        properties: { sessionExpiryInterval: 60, receiveMaximum: 2 },
+      });
+      await using _ = back.client;
+      const got = [
+        await nextPublish(back.client),
+        await nextPublish(back.client),
+      ];
+      await expectNothingMore(back.client);
+      const texts = got.map(payloadText);
+      for (;;) {
+        const p = got.shift();
+        if (!p) break;
+        back.client.send({ type: PacketType.PUBACK, packetId: p.packetId! });
+        if (texts.length < 5) {
+          const n = await nextPublish(back.client);
+          texts.push(payloadText(n));
+          got.push(n);
+        }
+      }
+      assert.deepEqual(texts, ["q1", "q2", "q3", "q4", "q5"]);
+    });
+
+    test("acks whose reason string would exceed the client's Maximum Packet Size go without it [MQTT-3.9.2-1] [MQTT-3.4.2-2] (§3.1.2.11.4)", async () => {
+      const server = await backend.get();
+      const { client } = await connectV5(server.port, {
+        clientId: uniq("fc-rs"),
+        // CONNACK (16 bytes here) fits; the acks fit only without reason.
+        properties: { maximumPacketSize: 17 },
+      });
+      await using _ = client;
+      client.send({
+        type: PacketType.SUBSCRIBE,
+        packetId: 1,
+        subscriptions: [{ filter: "fc/#/bad", qos: 0 }],
+      });
+      const suback = await client.next();
+      assert.equal(suback.type, PacketType.SUBACK);
+      if (suback.type === PacketType.SUBACK) {
+        assert.deepEqual(suback.reasonCodes, [ReasonCode.TopicFilterInvalid]);
+        assert.equal(suback.properties?.reasonString, undefined);
+      }
+      client.send({
+        ...rawPublish(uniq("fc/rs"), "", 1, 2, {
+          properties: { payloadFormatIndicator: 1 },
+        }),
+        payload: new Uint8Array([0xff]),
+      });
+      const puback = await client.next();
+      assert.equal(puback.type, PacketType.PUBACK);
+      if (puback.type === PacketType.PUBACK) {
+        assert.equal(puback.reasonCode, ReasonCode.PayloadFormatInvalid);
+        assert.equal(puback.properties?.reasonString, undefined);
+      }
+    });
+
     test("a packet larger than our Maximum Packet Size: DISCONNECT 0x95 (§3.2.2.3.6) [MQTT-3.2.2-15]", async () => {
       const server = await backend.get();
       const { client } = await connectV5(server.port, {
