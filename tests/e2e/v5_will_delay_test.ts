@@ -136,6 +136,36 @@ for (const backend of e2eBackends()) {
       assert.ok(Date.now() - at < 900, `after ${Date.now() - at} ms`);
     });
 
+    test("a takeover with Clean Start 0 within the will delay: no will; with Clean Start 1: the will at once [MQTT-3.1.3-9] [MQTT-3.1.4-3]", async () => {
+      const server = await backend.get();
+      const topic = uniq("wd/tko");
+      await using w = await watcher(server.url, topic);
+      const kept = await willClient(server.port, topic, "kept-will", 1, 60);
+      const ended = await willClient(server.port, topic, "ended-will", 30, 60);
+      const marker = await willClient(server.port, topic, "marker", 1, 60);
+      const t1 = await connectV5(server.port, {
+        clientId: kept.clientId,
+        clean: false,
+        properties: { sessionExpiryInterval: 60 },
+      });
+      await using _1 = t1.client;
+      assert.equal(t1.connack.sessionPresent, true);
+      await withDeadline(kept.client.closed, "taken-over connection closed");
+      const at = Date.now();
+      const t2 = await connectV5(server.port, {
+        clientId: ended.clientId,
+        clean: true,
+      });
+      await using _2 = t2.client;
+      const [m] = await w.next(1);
+      assert.equal(m.text, "ended-will");
+      assert.ok(Date.now() - at < 900, `after ${Date.now() - at} ms`);
+      marker.client.destroy();
+      const [n] = await w.next(1);
+      assert.equal(n.text, "marker");
+      assert.deepEqual(w.received.map((x) => x.text), ["ended-will", "marker"]);
+    });
+
     test("a session expiring before the will delay sends the will when the session ends (1 s < 30 s) [MQTT-3.1.3-9]", async () => {
       const server = await backend.get();
       const topic = uniq("wd/exp");
