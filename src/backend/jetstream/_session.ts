@@ -10,12 +10,7 @@
 
 import { headers, type Msg } from "@nats-io/transport-node";
 import type { QoS } from "../../codec/types.ts";
-import {
-  filterToSubjects,
-  isReservedSubscription,
-  isShared,
-  subjectToTopic,
-} from "../../topic/mod.ts";
+import { isReservedSubscription, subjectToTopic } from "../../topic/mod.ts";
 import { fanOut, type MatchedSubscription } from "../fanout.ts";
 import type {
   Delivery,
@@ -23,8 +18,7 @@ import type {
   OpenSessionOptions,
   SubscriptionOptions,
 } from "../types.ts";
-import { parseAck } from "./_codec.ts";
-import { messageFrom } from "./_codec.ts";
+import { messageFrom, parseAck } from "./_codec.ts";
 import * as consumers from "./_consumers.ts";
 import type { ConsumerRef } from "./_consumers.ts";
 import type { Context } from "./_context.ts";
@@ -32,6 +26,14 @@ import type { Interest, InterestHolder } from "./_interest.ts";
 import { natsMatch } from "./_nats_match.ts";
 import { HDR_PUBREL, HDR_SEQ } from "./_names.ts";
 import { type SessionRecord, writeRecord } from "./_record.ts";
+import {
+  addFilter,
+  enqueue,
+  removeFilter,
+  restore,
+  sharedStored,
+  toRecord,
+} from "./_session_setup.ts";
 import type { SharedMember, SharedRegistry } from "./_shared.ts";
 
 /** One message owed to the session, from first sight to acknowledgement. */
@@ -86,6 +88,24 @@ export interface SessionDeps {
     filter: string,
     options?: SubscriptionOptions,
   ): void;
+}
+
+/** Internals `_session_setup.ts` works on. */
+export interface SessionCore {
+  ctx: Context;
+  deps: SessionDeps;
+  readonly state: SessionState;
+  bySeq: Map<number | string, Entry>;
+  waiting: Entry[];
+  /** Redeliveries received while restoring, sorted in by `prefetch`. */
+  prefetched: Entry[];
+  restoring: boolean;
+  ackNow(reply: string | undefined): void;
+  expired(message: Message): boolean;
+  holdSubject(subject: string): void;
+  releaseSubject(subject: string): void;
+  dropConsumer(sid: string): Promise<void>;
+  onConsumerMsg(ref: ConsumerRef, msg: Msg): void;
 }
 
 /** The state object; `_handle.ts` wraps it for the router. */
@@ -156,7 +176,6 @@ export function createSessionState(
   const done: (number | string)[] = [];
   const seqWaiters = new Map<number, () => void>();
   const skipped: number[] = [];
-  let restoring = false;
   const prefetched: Entry[] = [];
   const waiting: Entry[] = [];
   /** NATS subject → how many of our filters use it. */
@@ -228,7 +247,7 @@ export function createSessionState(
 
   const onConsumerMsg = (ref: ConsumerRef, msg: Msg) => {
     const info = parseAck(msg.reply);
-    if (!info || (!state.attachment && !restoring)) return;
+    if (!info || (!state.attachment && !core.restoring)) return;
     const seq = info.streamSeq;
     if (ref.sid === "pubrel") {
       onPubrelMsg(msg);
@@ -271,48 +290,11 @@ export function createSessionState(
     };
     bySeq.set(seq, entry);
     processed(seq);
-    if (restoring && seq <= ref.dupBelow) prefetched.push(entry);
+    if (core.restoring && seq <= ref.dupBelow) prefetched.push(entry);
     else {
       waiting.push(entry);
       state.pump();
     }
-  };
-
-  const onSharedMsg = (key: string, msg: Msg, options: SubscriptionOptions) => {
-    const info = parseAck(msg.reply);
-    if (!info) return;
-    const dedupe = `${key}|${info.streamSeq}`;
-    const seen = bySeq.get(dedupe);
-    if (seen) {
-      if (seen.state === "done") ackNow(msg.reply);
-      else seen.acks.set(info.consumer, msg.reply!);
-      return;
-    }
-    const subject = msg.subject.slice(ctx.names.msgs.length);
-    const message = messageFrom(subjectToTopic(subject), msg.data, msg.headers);
-    const copy = fanOut(
-      message,
-      [{ clientId, filter: key, options }],
-      () => 0,
-    )[0];
-    if (message.qos === 0 || expired(message) || !copy || copy.qos === 0) {
-      return ackNow(msg.reply);
-    }
-    const entry: Entry = {
-      sseq: info.streamSeq,
-      key: dedupe,
-      message,
-      qos: copy.qos,
-      retain: copy.retain,
-      subscriptionIds: copy.subscriptionIds,
-      acks: new Map([[info.consumer, msg.reply!]]),
-      packetId: 0,
-      state: "waiting",
-      dup: info.delivered > 1,
-    };
-    bySeq.set(dedupe, entry);
-    waiting.push(entry);
-    state.pump();
   };
 
   const onPubrelMsg = (msg: Msg) => {
@@ -356,48 +338,22 @@ export function createSessionState(
     await consumers.destroy(ctx, ref);
   };
 
-  /**
-   * After a restart or a move from another instance: receive again what the
-   * old consumers had sent (up to their delivered sequence) and rebuild the
-   * in-flight list in stream order, PUBRELs in their place, so `resume()`
-   * resends it all with DUP and the same packet ids.
-   */
-  const prefetch = async (refs: ConsumerRef[]) => {
-    if (refs.length === 0) return;
-    restoring = true;
-    try {
-      await Promise.all(refs.map((ref) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(finish, 2000);
-          function finish() {
-            clearTimeout(timer);
-            ref.drained = undefined;
-            resolve();
-          }
-          ref.drained = finish;
-          consumers.bind(ctx, ref, onConsumerMsg);
-        })
-      ));
-    } finally {
-      restoring = false;
-    }
-    const released = new Set<number>();
-    for (const e of byPid.values()) if (e.sseq > 0) released.add(e.sseq);
-    const all = [...byPid.values(), ...prefetched.splice(0)]
-      .sort((a, b) => a.sseq - b.sseq);
-    byPid.clear();
-    for (const e of all) {
-      if (e.state === "waiting") {
-        if (released.has(e.sseq)) {
-          state.ackEntry(e);
-          bySeq.set(e.sseq, { ...e, state: "done" });
-          continue;
-        }
-        e.packetId = state.allocPacketId(e.sseq);
-        e.state = "inflight";
-      }
-      byPid.set(e.packetId, e);
-    }
+  const core: SessionCore = {
+    ctx,
+    deps,
+    get state() {
+      return state;
+    },
+    bySeq,
+    waiting,
+    prefetched,
+    restoring: false,
+    ackNow,
+    expired,
+    holdSubject,
+    releaseSubject,
+    dropConsumer,
+    onConsumerMsg,
   };
 
   const state: SessionState = {
@@ -427,9 +383,7 @@ export function createSessionState(
           : {}),
       }]);
     },
-    sharedStored(key, msg, options) {
-      onSharedMsg(key, msg, options);
-    },
+    sharedStored: (key, msg, options) => sharedStored(core, key, msg, options),
     seen(seq) {
       if (bySeq.has(seq) || skipped.includes(seq)) return undefined;
       // A subscriber that is behind must not slow publishers down: its
@@ -542,63 +496,9 @@ export function createSessionState(
           : {}),
       }]);
     },
-    async addFilter(filter, options) {
-      const old = filters.get(filter);
-      if (isShared(filter)) {
-        filters.set(filter, { options, halves: [], shared: true });
-        await deps.shared.join(filter, state, options);
-        return old !== undefined;
-      }
-      const halves = old?.halves ?? filterToSubjects(filter, {
-        internalPrefix: ctx.names.prefix + ".",
-      }) ?? [];
-      if (!old) {
-        if (halves.length === 0) {
-          ctx.logger.warn("filter has no NATS subject", { clientId, filter });
-        }
-        for (const h of halves) holdSubject(h);
-      }
-      filters.set(filter, { options, halves });
-      deps.index(state, filter, options.qos > 0 ? options : undefined);
-      const sids = consumers.sidsOf(halves);
-      if (options.qos === 0) {
-        await Promise.all(sids.map(dropConsumer));
-        return old !== undefined;
-      }
-      await Promise.all(sids.map(async (sid) => {
-        if (cons.has(sid)) return;
-        const config = consumers.subscriptionConfig(
-          ctx,
-          hash,
-          consumers.sidSubject(sid),
-        );
-        const ref: ConsumerRef = { sid, config, dupBelow: 0 };
-        cons.set(sid, ref);
-        // Bind first, so nothing published after SUBACK is missed.
-        if (state.attachment) consumers.bind(ctx, ref, onConsumerMsg);
-        try {
-          await consumers.create(ctx, ref);
-        } catch (error) {
-          cons.delete(sid);
-          consumers.unbind(ref);
-          throw error;
-        }
-      }));
-      return old !== undefined;
-    },
-    async removeFilter(filter) {
-      const fs = filters.get(filter);
-      if (!fs) return false;
-      filters.delete(filter);
-      if (fs.shared) {
-        deps.shared.leave(filter, state);
-        return true;
-      }
-      deps.index(state, filter, undefined);
-      for (const h of fs.halves) releaseSubject(h);
-      await Promise.all(consumers.sidsOf(fs.halves).map(dropConsumer));
-      return true;
-    },
+    addFilter: (filter, options) => addFilter(core, filter, options),
+    removeFilter: (filter) => removeFilter(core, filter),
+    restore: (record, seq) => restore(core, record, seq),
     async ensurePubrel() {
       if (state.pubrel) return;
       const ref: ConsumerRef = {
@@ -610,39 +510,6 @@ export function createSessionState(
       await consumers.create(ctx, ref);
       state.pubrel = ref;
       await state.save();
-    },
-    async restore(record, seq) {
-      state.seq = seq;
-      state.clean = record.clean === true;
-      state.expiry = record.jetmq?.expiry ?? 0xFFFFFFFF;
-      state.detachedAt = record.jetmq?.detachedAt;
-      const saved = Object.entries(record.jetmq?.filters ?? {});
-      for (const [filter, options] of saved) {
-        if (isShared(filter)) {
-          filters.set(filter, { options, halves: [], shared: true });
-          await deps.shared.join(filter, state, options);
-          continue;
-        }
-        const halves = filterToSubjects(filter, {
-          internalPrefix: ctx.names.prefix + ".",
-        }) ?? [];
-        filters.set(filter, { options, halves });
-        for (const h of halves) holdSubject(h);
-        if (options.qos > 0) deps.index(state, filter, options);
-      }
-      const refs = Object.entries(record.cons ?? {}).filter(([, c]) => c)
-        .map(([sid, config]) => ({ sid, config, dupBelow: 0 }));
-      if (record.pubrel) {
-        refs.push({ sid: "pubrel", config: record.pubrel, dupBelow: 0 });
-      }
-      const repaired = await Promise.all(
-        refs.map((ref) => consumers.repair(ctx, hash, ref)),
-      );
-      for (const ref of repaired) {
-        if (ref.sid === "pubrel") state.pubrel = ref;
-        else cons.set(ref.sid, ref);
-      }
-      await prefetch(repaired.filter((ref) => ref.dupBelow > 0));
     },
     async clear() {
       const refs = [...cons.values()];
@@ -661,31 +528,7 @@ export function createSessionState(
       done.length = 0;
       await Promise.all(refs.map((ref) => consumers.destroy(ctx, ref)));
     },
-    toRecord() {
-      const subs: Record<string, number> = {};
-      const jfilters: Record<string, SubscriptionOptions> = {};
-      for (const [filter, fs] of filters) {
-        jfilters[filter] = fs.options;
-        for (const h of fs.halves) {
-          subs[h] = Math.max(subs[h] ?? 0, fs.options.qos);
-        }
-      }
-      const record: SessionRecord = {
-        origin: ctx.node,
-        id: clientId,
-        subs,
-        cons: Object.fromEntries(
-          [...cons.values()].map((r) => [r.sid, r.config]),
-        ),
-        jetmq: { expiry: state.expiry, filters: jfilters },
-      };
-      if (state.clean) record.clean = true;
-      if (state.pubrel) record.pubrel = state.pubrel.config;
-      if (state.detachedAt !== undefined) {
-        record.jetmq!.detachedAt = state.detachedAt;
-      }
-      return record;
-    },
+    toRecord: () => toRecord(core),
     save() {
       const run = saving.then(async () => {
         state.seq = await writeRecord(ctx, hash, state.toRecord(), state.seq);
@@ -724,33 +567,7 @@ export function createSessionState(
       }
       state.ackEntry(e);
     },
-    enqueue(message, options) {
-      if (options.qos === 0) {
-        state.emit([{
-          kind: "publish",
-          message,
-          qos: 0,
-          dup: false,
-          retain: options.retain,
-          ...(options.subscriptionIds
-            ? { subscriptionIds: options.subscriptionIds }
-            : {}),
-        }]);
-        return;
-      }
-      waiting.push({
-        sseq: 0,
-        message,
-        qos: options.qos,
-        retain: options.retain,
-        subscriptionIds: options.subscriptionIds,
-        acks: new Map(),
-        packetId: 0,
-        state: "waiting",
-        dup: false,
-      });
-      state.pump();
-    },
+    enqueue: (message, options) => enqueue(core, message, options),
     allocPacketId(sseq) {
       let id = sseq > 0 ? ((sseq - 1) % 65535) + 1 : nextPid;
       for (let i = 0; i < 65535 && byPid.has(id); i++) {

@@ -7,14 +7,13 @@
  * @module
  */
 
-import type { Msg } from "@nats-io/transport-node";
 import {
-  createEphemeral,
   deleteConsumer,
   deleteMessage,
+  getLast,
   purgeSubject,
+  subjectsOf,
 } from "./_api.ts";
-import { parseAck } from "./_codec.ts";
 import type { Context } from "./_context.ts";
 import { clientToken } from "./_names.ts";
 import type { SessionRecord } from "./_record.ts";
@@ -38,6 +37,7 @@ export interface Sweeper {
 
 const decoder = new TextDecoder();
 const NEVER = 0xFFFFFFFF;
+const BATCH = 64;
 
 /** Start sweeping every `options.interval` ms. */
 export function createSweeper(ctx: Context, options: SweeperOptions): Sweeper {
@@ -71,43 +71,30 @@ async function findExpired(
   const { names } = ctx;
   const out: { seq: number; record: SessionRecord }[] = [];
   const now = ctx.now();
-  const deliver = names.sub + ctx.nuid();
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const onMsg = (msg: Msg) => {
-    const ack = parseAck(msg.reply);
-    try {
-      const record = JSON.parse(decoder.decode(msg.data)) as SessionRecord;
-      const j = record?.jetmq;
-      if (
-        j && j.detachedAt !== undefined && j.expiry !== NEVER &&
-        j.detachedAt + j.expiry * 1000 <= now && !held(record.id)
-      ) out.push({ seq: ack?.streamSeq ?? 0, record });
-    } catch {
-      // Unreadable record: not ours to judge.
+  // One record per subject: list the subjects, then read them in batches.
+  const subjects = await subjectsOf(
+    ctx.api,
+    names.sessStream,
+    `${names.sess}>`,
+  );
+  for (let i = 0; i < subjects.length; i += BATCH) {
+    const batch = subjects.slice(i, i + BATCH);
+    const stored = await Promise.all(
+      batch.map((subject) => getLast(ctx.api, names.sessStream, subject)),
+    );
+    for (const m of stored) {
+      if (!m) continue;
+      try {
+        const record = JSON.parse(decoder.decode(m.data)) as SessionRecord;
+        const j = record?.jetmq;
+        if (
+          j && j.detachedAt !== undefined && j.expiry !== NEVER &&
+          j.detachedAt + j.expiry * 1000 <= now && !held(record.id)
+        ) out.push({ seq: m.seq, record });
+      } catch {
+        // Unreadable record: not ours to judge.
+      }
     }
-    if (!ack || ack.pending === 0) done();
-  };
-  const sub = ctx.nc.subscribe(deliver, { callback: (_e, m) => onMsg(m) });
-  try {
-    const info = await createEphemeral(ctx.api, names.sessStream, {
-      deliver_subject: deliver,
-      deliver_policy: "all",
-      ack_policy: "none",
-      filter_subject: `${names.sess}>`,
-      replay_policy: "instant",
-    });
-    if (info.num_pending > 0) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        finished,
-        new Promise((r) => (timer = setTimeout(r, 10_000))),
-      ]);
-      clearTimeout(timer);
-    }
-    await deleteConsumer(ctx.api, names.sessStream, info.name);
-  } finally {
-    sub.unsubscribe();
   }
   return out;
 }
