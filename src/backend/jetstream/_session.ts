@@ -446,7 +446,7 @@ export function createSessionState(
       if (!a) return;
       if (a.resumed) return a.options.sink.deliver(deliveries);
       if (a.early.length + deliveries.length > MAX_EARLY) {
-        ctx.metrics.inc("jetmq_dropped_total", deliveries.length);
+        ctx.metrics.inc("jetmq_qos0_dropped_total", deliveries.length);
         ctx.logger.warn("QoS 0 messages before resume dropped", { clientId });
         return;
       }

@@ -168,7 +168,7 @@ export async function createJetStreamBackend(
       if (q.count + 1 > maxQueued || q.bytes + size > maxBytes) {
         q.skip.add(seq);
         dropped++;
-        ctx.metrics.inc("jetmq_dropped_total");
+        ctx.metrics.inc("jetmq_queue_dropped_total");
         ctx.logger.warn("offline queue full, message dropped", {
           clientId: state.clientId,
           topic: message.topic,
@@ -217,7 +217,7 @@ export async function createJetStreamBackend(
       // Never publish a wildcard token or a subject that would make the
       // server drop the shared connection (reference §1.6).
       dropped++;
-      ctx.metrics.inc("jetmq_dropped_total");
+      ctx.metrics.inc("jetmq_nats_unroutable_total");
       ctx.logger.warn("message not routable on NATS, dropped", {
         topic: message.topic.slice(0, 200),
       });
