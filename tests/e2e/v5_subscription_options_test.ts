@@ -210,6 +210,45 @@ for (const backend of e2eBackends()) {
       assert.equal(ids(q), undefined);
     });
 
+    test("No Local, Retain As Published and the Subscription Identifier are kept in a persistent session across reconnect", async () => {
+      const server = await backend.get();
+      const id = uniq("so-keep");
+      const topic = uniq("so/keep");
+      const connect = () =>
+        connectV5(server.port, {
+          clientId: id,
+          clean: false,
+          properties: { sessionExpiryInterval: 60 },
+        });
+      const first = await connect();
+      await subscribeWith(
+        first.client,
+        {
+          filter: topic,
+          qos: 1,
+          noLocal: true,
+          retainAsPublished: true,
+        },
+        1,
+        42,
+      );
+      await first.client.disconnect();
+      const back = await connect();
+      await using _ = back.client;
+      assert.equal(back.connack.sessionPresent, true);
+      back.client.send(rawPublish(topic, "own", 1, 1));
+      assert.equal((await back.client.next()).type, PacketType.PUBACK);
+      const r = await mosquittoPub(server.port, [
+        ...["-V", "5", "-t", topic, "-m", "other", "-q", "1", "-r"],
+      ]);
+      assert.equal(r.code, 0, r.out);
+      const p = await nextPublish(back.client);
+      assert.deepEqual(
+        [payloadText(p), p.retain, ids(p)],
+        ["other", true, [42]],
+      );
+    });
+
     test("MQTT.js v5 receives the Subscription Identifier of its subscription; a new SUBSCRIBE replaces it [MQTT-3.8.4-3]", async () => {
       const server = await backend.get();
       const topic = uniq("so/idjs");
