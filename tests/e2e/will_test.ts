@@ -64,6 +64,22 @@ for (const runtime of runtimes) {
       ]);
     });
 
+    test("the will is published when the server closes on a protocol error [MQTT-3.1.2-8]", async () => {
+      const server = await shared.get();
+      const topic = `will/${runtime}/protocol-error`;
+      await using w = await watcher(server.port, `perr-w-${runtime}`, topic);
+      const { client } = await connectRaw(server.port, {
+        clientId: `perr-${runtime}`,
+        will: will(topic, "violated", 1),
+      });
+      await using _ = client;
+      // PUBLISH to a topic name with a wildcard [MQTT-3.3.2-2].
+      client.sendBytes(Uint8Array.of(0x30, 5, 0, 3, 0x61, 0x2f, 0x2b));
+      await withDeadline(client.closed, "close on the protocol error");
+      const p = await nextPublish(w);
+      assert.deepEqual([payloadText(p), p.qos], ["violated", 1]);
+    });
+
     test("the will is published when keep-alive expires (1 s, no PINGREQ) and the connection is closed [MQTT-3.1.2-24]", async () => {
       const server = await shared.get();
       const topic = `will/${runtime}/keepalive`;
