@@ -104,6 +104,34 @@ for (
       assert.deepEqual(rest, ["r3", "r4", "r5"]);
     });
 
+    test("a QoS 2 message counts against the client's Receive Maximum until PUBCOMP, not PUBREC [MQTT-3.3.4-9] (§4.9)", async () => {
+      const server = await backend.get();
+      const topic = uniq("fc/q2");
+      const { client: sub } = await connectV5(server.port, {
+        clientId: uniq("fc-q2"),
+        properties: { receiveMaximum: 1 },
+      });
+      await using _s = sub;
+      await subscribeRaw(sub, [{ filter: topic, qos: 2 }]);
+      await using pub = await connectJs(server.url, {
+        clientId: uniq("fc-q2-pub"),
+        protocolVersion: 5,
+      });
+      await pub.mqtt.publishAsync(topic, "first", { qos: 2 });
+      await pub.mqtt.publishAsync(topic, "second", { qos: 2 });
+      const p1 = await nextPublish(sub);
+      assert.equal(payloadText(p1), "first");
+      sub.send({ type: PacketType.PUBREC, packetId: p1.packetId! });
+      const rel = await sub.next();
+      assert.deepEqual([rel.type, (rel as { packetId: number }).packetId], [
+        PacketType.PUBREL,
+        p1.packetId,
+      ]);
+      await expectNothingMore(sub);
+      sub.send({ type: PacketType.PUBCOMP, packetId: p1.packetId! });
+      assert.equal(payloadText(await nextPublish(sub)), "second");
+    });
+
     test("MQTT.js v5 with Receive Maximum 1 receives every QoS 2 message, in order", async () => {
       const server = await backend.get();
       const topic = uniq("fc/js");
