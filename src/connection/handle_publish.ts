@@ -27,6 +27,13 @@ export function handlePublish(
     return fail(st, ReasonCode.TopicNameInvalid, "Invalid topic name");
   }
   const props = p.properties;
+  if (
+    props?.responseTopic !== undefined &&
+    !validateTopicName(props.responseTopic)
+  ) {
+    // A Response Topic is a topic name: no wildcards [MQTT-3.3.2-14].
+    return fail(st, ReasonCode.ProtocolError, "Invalid Response Topic");
+  }
   if (props?.payloadFormatIndicator === 1 && !isUtf8(st, p.payload)) {
     // §3.3.2.3.2: a receiver that checks refuses a payload that is not
     // UTF-8 with 0x99 (ack for QoS > 0, else DISCONNECT).
