@@ -134,7 +134,8 @@ export interface SessionState extends InterestHolder, SharedMember {
   addFilter(filter: string, options: SubscriptionOptions): Promise<boolean>;
   removeFilter(filter: string): Promise<boolean>;
   ensurePubrel(): Promise<void>;
-  restore(record: SessionRecord, seq: number): Promise<void>;
+  /** Rebuild from the record; `repair` (default) makes consumers usable. */
+  restore(record: SessionRecord, seq: number, repair?: boolean): Promise<void>;
   /** Delete consumers and in-flight state. */
   clear(): Promise<void>;
   toRecord(): SessionRecord;
@@ -498,7 +499,7 @@ export function createSessionState(
     },
     addFilter: (filter, options) => addFilter(core, filter, options),
     removeFilter: (filter) => removeFilter(core, filter),
-    restore: (record, seq) => restore(core, record, seq),
+    restore: (record, seq, repair) => restore(core, record, seq, repair),
     async ensurePubrel() {
       if (state.pubrel) return;
       const ref: ConsumerRef = {

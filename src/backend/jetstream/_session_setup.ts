@@ -98,6 +98,7 @@ export async function restore(
   core: SessionCore,
   record: SessionRecord,
   seq: number,
+  repair = true,
 ): Promise<void> {
   const { ctx, deps, state, holdSubject } = core;
   const { filters, cons, hash } = state;
@@ -124,9 +125,9 @@ export async function restore(
   if (record.pubrel) {
     refs.push({ sid: "pubrel", config: record.pubrel, dupBelow: 0 });
   }
-  const repaired = await Promise.all(
-    refs.map((ref) => consumers.repair(ctx, hash, ref)),
-  );
+  const repaired = repair
+    ? await Promise.all(refs.map((ref) => consumers.repair(ctx, hash, ref)))
+    : refs;
   for (const ref of repaired) {
     if (ref.sid === "pubrel") state.pubrel = ref;
     else cons.set(ref.sid, ref);

@@ -26,7 +26,7 @@ import { type Context, createJsPublish } from "./_context.ts";
 import { createHandle, type HandleDeps } from "./_handle.ts";
 import { createInterest } from "./_interest.ts";
 import { clientToken, namesFor } from "./_names.ts";
-import { loadRecord } from "./_record.ts";
+import { loadRecord, writeRecord } from "./_record.ts";
 import { createRequester } from "./_requester.ts";
 import { createRetained } from "./_retained.ts";
 import {
@@ -265,7 +265,21 @@ export async function createJetStreamBackend(
         );
       }
       state = createSessionState(ctx, sessionDeps, clientId, hash);
-      if (loaded) await state.restore(loaded.record, loaded.seq);
+      if (loaded) {
+        // Claim it before touching its consumers: an instance holding it
+        // sees this write and lets go (§3.4); a concurrent write fails it.
+        const { record } = loaded;
+        const seq = await writeRecord(ctx, hash, {
+          ...record,
+          origin: node,
+        }, loaded.seq);
+        const j = record.jetmq;
+        const stale = opts.clean || record.clean === true ||
+          (j?.detachedAt !== undefined && j.expiry !== NEVER &&
+            j.detachedAt + j.expiry * 1000 <= now());
+        // A session about to be cleared needs no repaired consumers.
+        await state.restore(record, seq, !stale);
+      }
       existed = loaded !== undefined;
       sessions.set(clientId, state);
     }
