@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { PacketType, ReasonCode } from "../../src/codec/mod.ts";
 import { e2eBackends } from "../helpers/backends.ts";
 import {
+  expectNothingMore,
   nextPublish,
   payloadText,
   rawPublish,
@@ -21,7 +22,7 @@ import {
   run,
   startMosquittoSub,
 } from "../helpers/mqttjs_client.ts";
-import { connectV5, uniq } from "../helpers/v5.ts";
+import { connectV5, expectServerDisconnect, uniq } from "../helpers/v5.ts";
 import { assertPacketEqual } from "../helpers/packets.ts";
 
 const MAX_KEEP_ALIVE = 30;
@@ -193,6 +194,25 @@ for (
         }
         break;
       }
+    });
+
+    test("a Response Topic with wildcards: DISCONNECT 0x82, nothing forwarded [MQTT-3.3.2-14]", async () => {
+      const server = await backend.get();
+      const topic = uniq("pp/rtw");
+      const { client: sub } = await connectV5(server.port, {
+        clientId: uniq("pp-rtw-sub"),
+      });
+      await using _s = sub;
+      await subscribeRaw(sub, [{ filter: topic, qos: 1 }]);
+      const { client } = await connectV5(server.port, {
+        clientId: uniq("pp-rtw"),
+      });
+      await using _ = client;
+      client.send(rawPublish(topic, "req", 1, 1, {
+        properties: { responseTopic: "replies/+/x" },
+      }));
+      await expectServerDisconnect(client, ReasonCode.ProtocolError);
+      await expectNothingMore(sub);
     });
 
     test("an empty client id gets an Assigned Client Identifier (raw, mosquitto_sub -V 5) [MQTT-3.2.2-16]", async () => {
