@@ -171,6 +171,29 @@ for (const backend of e2eBackends()) {
       assert.equal(p.reasonCode, ReasonCode.SessionTakenOver);
     });
 
+    if (backend.name === "jetstream") {
+      test("session taken over from another jetmq instance on the same NATS: DISCONNECT 0x8E [MQTT-3.1.4-3]", async () => {
+        const server = await backend.get();
+        const other = await backend.startAnother();
+        const id = uniq("tko-x");
+        const first = await connectV5(server.port, {
+          clientId: id,
+          clean: false,
+          properties: { sessionExpiryInterval: 60 },
+        });
+        await using _1 = first.client;
+        const second = await connectV5(other.port, {
+          clientId: id,
+          clean: false,
+          properties: { sessionExpiryInterval: 60 },
+        });
+        await using _2 = second.client;
+        assert.equal(second.connack.reasonCode, ReasonCode.Success);
+        assert.equal(second.connack.sessionPresent, true);
+        await expectServerDisconnect(first.client, ReasonCode.SessionTakenOver);
+      });
+    }
+
     test("keep-alive timeout: DISCONNECT 0x8D after 1.5 × Keep Alive [MQTT-3.1.2-22]", async () => {
       const server = await backend.get();
       const { client } = await connectV5(server.port, {
