@@ -258,6 +258,28 @@ for (const backend of e2eBackends()) {
       },
     );
 
+    test("a shared subscription's Subscription Identifier comes with its messages [MQTT-3.3.4-3]", async () => {
+      const server = await backend.get();
+      const topic = uniq("sh/id");
+      const { client } = await connectV5(server.port, {
+        clientId: uniq("sh-id"),
+      });
+      await using _ = client;
+      client.send({
+        type: PacketType.SUBSCRIBE,
+        packetId: 1,
+        subscriptions: [{ filter: `$share/gi/${topic}`, qos: 1 }],
+        properties: { subscriptionIdentifiers: [31] },
+      });
+      assert.equal((await client.next()).type, PacketType.SUBACK);
+      await publishN(server.port, topic, 1);
+      const p = await nextPublish(client);
+      assert.deepEqual(
+        [payloadText(p), p.properties?.subscriptionIdentifiers],
+        ["m0", [31]],
+      );
+    });
+
     test("No Local on a shared subscription: DISCONNECT 0x82 [MQTT-3.8.3-4]", async () => {
       const server = await backend.get();
       const { client } = await connectV5(server.port, {
