@@ -79,8 +79,13 @@ export function wrapDenoConn(conn: DenoConn, kind: "tcp" | "tls"): Conn {
   };
 }
 
-/** Bytes read per `conn.read()`; each chunk is copied out at its size. */
-const READ_SIZE = 64 * 1024;
+/**
+ * Bytes read per `conn.read()`. The read buffer starts small, since every
+ * idle connection holds one for its pending read, and grows 4× whenever a
+ * read fills it, up to the maximum; each chunk is copied out at its size.
+ */
+const READ_SIZE_MIN = 1024;
+const READ_SIZE_MAX = 64 * 1024;
 
 /**
  * A pull-based readable over `conn.read()`. Unlike `conn.readable`,
@@ -88,7 +93,7 @@ const READ_SIZE = 64 * 1024;
  * open, so a v5 DISCONNECT can still be written after bad input.
  */
 function readableOf(conn: DenoConn): ReadableStream<Uint8Array> {
-  const scratch = new Uint8Array(READ_SIZE);
+  let scratch = new Uint8Array(READ_SIZE_MIN);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       let n: number | null;
@@ -103,8 +108,11 @@ function readableOf(conn: DenoConn): ReadableStream<Uint8Array> {
         ) n = null;
         else throw err;
       }
-      if (n === null) controller.close();
-      else controller.enqueue(scratch.slice(0, n));
+      if (n === null) return controller.close();
+      controller.enqueue(scratch.slice(0, n));
+      if (n === scratch.length && n < READ_SIZE_MAX) {
+        scratch = new Uint8Array(Math.min(n * 4, READ_SIZE_MAX));
+      }
     },
   });
 }
