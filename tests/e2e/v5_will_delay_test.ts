@@ -25,6 +25,7 @@ import {
 } from "../helpers/mqtt_packets.ts";
 import type { Broker, TestClient } from "../helpers/mqtt_harness.ts";
 import { connectV5, uniq } from "../helpers/v5.ts";
+import { assertPacketEqual } from "../helpers/packets.ts";
 
 const enc = new TextEncoder();
 
@@ -306,6 +307,40 @@ for (const backend of inProcessBackends()) {
       await expectNothing(watch);
       broker.clock.advance(1);
       assert.equal(await nextWill(watch), "will");
+    });
+
+    test("the will keeps its properties; its Message Expiry starts when it is published (§3.1.3.2.4)", async () => {
+      await using broker = await backend.start();
+      const { client: watch } = await broker.connect({
+        clientId: "watch-p",
+        protocolVersion: 5,
+      });
+      await subscribe(watch, [{ filter: "wd/props", qos: 1 }]);
+      const props = {
+        willDelayInterval: 4,
+        messageExpiryInterval: 10,
+        payloadFormatIndicator: 1 as const,
+        contentType: "text/plain",
+        responseTopic: "wd/reply",
+        correlationData: new Uint8Array([1, 2, 3]),
+        userProperties: [["b", "2"], ["a", "1"], ["b", "3"]] as [
+          string,
+          string,
+        ][],
+      };
+      const { client } = await broker.connect({
+        clientId: "dropper-p",
+        protocolVersion: 5,
+        clean: false,
+        will: { ...will("wd/props", "bye", 4), properties: props },
+        properties: { sessionExpiryInterval: 100 },
+      });
+      client.drop();
+      await client.served;
+      broker.clock.advance(4_000);
+      const p = expectPublish(await withDeadline(watch.next(), "the will"));
+      const { willDelayInterval: _d, ...rest } = props;
+      assertPacketEqual(p.properties, rest);
     });
 
     test("back at 4 s with Clean Start 0: no will, even much later [MQTT-3.1.3-9]", async () => {
