@@ -271,6 +271,25 @@ for (
       assert.equal((await sub.done).code, 0);
     });
 
+    test("the Server Keep Alive is the one enforced: keep-alive 0 with our maximum 1 s → DISCONNECT 0x8D [MQTT-3.2.2-21]", async () => {
+      const own = await backend.startAnother({
+        config: { limits: { maxKeepAlive: 1 } },
+      });
+      try {
+        const { client, connack } = await connectV5(own.port, {
+          clientId: uniq("pp-ska1"),
+          keepAlive: 0,
+        });
+        await using _ = client;
+        assert.equal(connack.properties?.serverKeepAlive, 1);
+        const at = Date.now();
+        await expectServerDisconnect(client, ReasonCode.KeepAliveTimeout);
+        assert.ok(Date.now() - at >= 1400, `after ${Date.now() - at} ms`);
+      } finally {
+        await own.stop();
+      }
+    });
+
     test("Response Information only when asked for [MQTT-3.1.2-28]", async () => {
       const server = await backend.get();
       const asked = await connectV5(server.port, {
