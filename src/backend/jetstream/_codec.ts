@@ -6,7 +6,7 @@
  * @module
  */
 
-import { headers, type MsgHdrs } from "@nats-io/transport-node";
+import { headers, type Msg, type MsgHdrs } from "@nats-io/transport-node";
 import type { QoS } from "../../codec/types.ts";
 import { subjectToTopic } from "../../topic/mod.ts";
 import type { Message, MessageProperties } from "../types.ts";
@@ -19,6 +19,86 @@ import {
 } from "./_names.ts";
 
 const QOS_CHARS = ["0", "1", "2"] as const;
+
+/** Read access to a message's headers (`MsgHdrs` or our fast view). */
+export interface HeaderView {
+  /** The first value of `key` (exact case); empty or undefined if absent. */
+  get(key: string): string | undefined;
+}
+
+/** Encoded headers of the common case (QoS + origin), reused per publish. */
+export interface HeaderCache {
+  get(message: Message, qos: QoS): MsgHdrs;
+}
+
+/**
+ * Create a cache of encoded headers: most messages carry only `Nmqtt-Pub`
+ * and an origin, and nats.js would otherwise rebuild and re-encode the
+ * same header block for every publish. Bounded (cleared when full).
+ */
+export function createHeaderCache(limit = 4096): HeaderCache {
+  const cache = new Map<string, MsgHdrs>();
+  return {
+    get(message, qos) {
+      if (
+        message.expiresAt !== undefined || message.retain ||
+        (message.properties && Object.keys(message.properties).length > 0)
+      ) return messageHeaders(message, qos);
+      const key = `${qos}${message.origin ?? ""}`;
+      let h = cache.get(key);
+      if (!h) {
+        const full = messageHeaders(message, qos) as unknown as {
+          encode(): Uint8Array;
+        };
+        const bytes = full.encode();
+        // nats.js only calls encode() on publish headers.
+        h = { encode: () => bytes } as unknown as MsgHdrs;
+        if (cache.size >= limit) cache.clear();
+        cache.set(key, h);
+      }
+      return h;
+    },
+  };
+}
+
+const latin = new TextDecoder("latin1");
+const utf8 = new TextDecoder();
+
+/**
+ * The headers of a received message, parsed without nats.js's generic
+ * decoder (the hot path of every delivery). Falls back to `msg.headers`.
+ */
+export function headerView(msg: Msg): HeaderView | undefined {
+  const raw = msg as unknown as {
+    _rdata?: Uint8Array;
+    _msg?: { hdr?: number };
+  };
+  const end = raw._msg?.hdr;
+  if (raw._rdata === undefined || end === undefined) return msg.headers;
+  if (end < 0) return undefined;
+  const bytes = raw._rdata.subarray(0, end);
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  const text = (ascii ? latin : utf8).decode(bytes);
+  const map = new Map<string, string>();
+  let at = text.indexOf("\r\n");
+  while (at >= 0 && at < text.length) {
+    const next = text.indexOf("\r\n", at + 2);
+    const line = text.slice(at + 2, next < 0 ? text.length : next);
+    const colon = line.indexOf(":");
+    if (colon > 0) {
+      const key = line.slice(0, colon);
+      if (!map.has(key)) map.set(key, line.slice(colon + 1).trim());
+    }
+    at = next;
+  }
+  return map;
+}
 
 /** Headers for a core or `$MQTT.msgs.` publish of `message`. */
 export function messageHeaders(message: Message, qos: QoS): MsgHdrs {
@@ -36,7 +116,7 @@ export function messageHeaders(message: Message, qos: QoS): MsgHdrs {
 }
 
 /** QoS of `Nmqtt-Pub` (first character), 0 without the header. */
-export function headerQoS(h: MsgHdrs | undefined): QoS {
+export function headerQoS(h: HeaderView | undefined): QoS {
   const value = h?.get(HDR_PUB);
   const c = value ? value.charCodeAt(0) - 0x30 : 0;
   return c === 1 || c === 2 ? c : 0;
@@ -49,7 +129,7 @@ export function headerQoS(h: MsgHdrs | undefined): QoS {
 export function messageFrom(
   topic: string,
   payload: Uint8Array,
-  h: MsgHdrs | undefined,
+  h: HeaderView | undefined,
   reply?: string,
 ): Message {
   const message: Message = {

@@ -1,7 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { headers } from "@nats-io/transport-node";
-import { headerQoS, messageFrom, messageHeaders, parseAck } from "./_codec.ts";
+import {
+  createHeaderCache,
+  headerQoS,
+  messageFrom,
+  messageHeaders,
+  parseAck,
+} from "./_codec.ts";
 
 test("parseAck() reads 2.9 (9-token) ack subjects", () => {
   assert.deepEqual(
@@ -83,4 +89,22 @@ test("messageFrom() turns a NATS reply subject into the Response Topic", () => {
       .properties,
     undefined,
   );
+});
+
+test("createHeaderCache() reuses the encoded common headers and keeps the rest exact", () => {
+  const cache = createHeaderCache();
+  const m = {
+    topic: "t",
+    payload: new Uint8Array(),
+    qos: 1 as const,
+    retain: false,
+    origin: "c",
+  };
+  const a = cache.get(m, 1) as unknown as { encode(): Uint8Array };
+  assert.equal(a, cache.get({ ...m }, 1));
+  const text = new TextDecoder().decode(a.encode());
+  assert.match(text, /Nmqtt-Pub: 1\r\n/);
+  assert.match(text, /Jetmq-Origin: c\r\n/);
+  const retained = cache.get({ ...m, retain: true }, 1);
+  assert.equal(retained.get("Jetmq-Retain"), "1");
 });

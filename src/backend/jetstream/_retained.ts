@@ -10,7 +10,7 @@ import type { Msg, Subscription } from "@nats-io/transport-node";
 import { matches, subjectToTopic } from "../../topic/mod.ts";
 import type { Message } from "../types.ts";
 import { createEphemeral, deleteConsumer, deleteMessage } from "./_api.ts";
-import { messageFrom, messageHeaders, parseAck } from "./_codec.ts";
+import { headerView, messageFrom, messageHeaders, parseAck } from "./_codec.ts";
 import type { Context } from "./_context.ts";
 import { HDR_RFLAGS, HDR_RORIGIN, HDR_RTOPIC } from "./_names.ts";
 
@@ -188,7 +188,11 @@ function decodeRecord(subject: string, msg: Msg): Message | undefined {
   if (flagsText) {
     if (flagsText.startsWith("-") || msg.data.length === 0) return undefined;
     const flags = parseInt(flagsText, 16);
-    const message = messageFrom(subjectToTopic(subject), msg.data, msg.headers);
+    const message = messageFrom(
+      subjectToTopic(subject),
+      msg.data,
+      headerView(msg),
+    );
     message.qos = ((flags >> 1) & 3) as Message["qos"];
     if (message.qos > 2 || flags >= 0x0f) return undefined;
     message.retain = true;

@@ -18,7 +18,7 @@ import type {
   OpenSessionOptions,
   SubscriptionOptions,
 } from "../types.ts";
-import { messageFrom, parseAck } from "./_codec.ts";
+import { headerView, messageFrom, parseAck } from "./_codec.ts";
 import * as consumers from "./_consumers.ts";
 import type { ConsumerRef } from "./_consumers.ts";
 import type { Context } from "./_context.ts";
@@ -269,7 +269,11 @@ export function createSessionState(
     }
     if (state.offline.skip.delete(seq)) return skip(seq, msg.reply);
     const subject = msg.subject.slice(ctx.names.msgs.length);
-    const message = messageFrom(subjectToTopic(subject), msg.data, msg.headers);
+    const message = messageFrom(
+      subjectToTopic(subject),
+      msg.data,
+      headerView(msg),
+    );
     // Never leave a message to be redelivered forever (reference §10).
     if (message.qos === 0 || expired(message)) return skip(seq, msg.reply);
     const copy = fanOut(message, matching(subject), () => 0)[0];
@@ -299,13 +303,13 @@ export function createSessionState(
   };
 
   const onPubrelMsg = (msg: Msg) => {
-    const packetId = Number(msg.headers?.get(HDR_PUBREL));
+    const packetId = Number(headerView(msg)?.get(HDR_PUBREL));
     if (!packetId || !msg.reply) return ackNow(msg.reply);
     if (pubrelDone.delete(packetId)) return ackNow(msg.reply);
     const e = byPid.get(packetId);
     if (e?.state === "pubrel") return void (e.pubrelAck = msg.reply);
     if (e) return ackNow(msg.reply); // Stale marker of an old incarnation.
-    const orig = Number(msg.headers?.get(HDR_SEQ) ?? 0);
+    const orig = Number(headerView(msg)?.get(HDR_SEQ) ?? 0);
     const entry: Entry = {
       sseq: orig,
       key: orig || undefined,
@@ -478,7 +482,7 @@ export function createSessionState(
       const message = messageFrom(
         subjectToTopic(subject),
         msg.data,
-        msg.headers,
+        headerView(msg),
         msg.reply,
       );
       if (expired(message)) return;

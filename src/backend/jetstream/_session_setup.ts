@@ -12,7 +12,7 @@ import { subjectToTopic } from "../../topic/mod.ts";
 import { fanOut } from "../fanout.ts";
 import type { QoS } from "../../codec/types.ts";
 import type { Message, SubscriptionOptions } from "../types.ts";
-import { messageFrom, parseAck } from "./_codec.ts";
+import { headerView, messageFrom, parseAck } from "./_codec.ts";
 import * as consumers from "./_consumers.ts";
 import type { ConsumerRef } from "./_consumers.ts";
 import type { SessionRecord } from "./_record.ts";
@@ -229,7 +229,11 @@ export function sharedStored(
     return;
   }
   const subject = msg.subject.slice(ctx.names.msgs.length);
-  const message = messageFrom(subjectToTopic(subject), msg.data, msg.headers);
+  const message = messageFrom(
+    subjectToTopic(subject),
+    msg.data,
+    headerView(msg),
+  );
   const copy = fanOut(
     message,
     [{ clientId, filter: key, options }],

@@ -19,7 +19,7 @@ import {
 import { pickOnline } from "../fanout.ts";
 import type { SubscriptionOptions } from "../types.ts";
 import { createDurable } from "./_api.ts";
-import { messageFrom } from "./_codec.ts";
+import { headerView, messageFrom } from "./_codec.ts";
 import type { Context } from "./_context.ts";
 import { subjectToTopic } from "../../topic/mod.ts";
 import type { Message } from "../types.ts";
@@ -76,7 +76,7 @@ export function createSharedRegistry(ctx: Context): SharedRegistry {
     const message = messageFrom(
       subjectToTopic(msg.subject),
       msg.data,
-      msg.headers,
+      headerView(msg),
       msg.reply,
     );
     // QoS ≥ 1 on both sides: the group's consumer delivers it.

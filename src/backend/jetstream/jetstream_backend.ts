@@ -21,7 +21,7 @@ import type {
   SubscriptionOptions,
 } from "../types.ts";
 import { createApi, purgeSubject, subjectsOf } from "./_api.ts";
-import { messageHeaders } from "./_codec.ts";
+import { createHeaderCache } from "./_codec.ts";
 import { type Context, createJsPublish } from "./_context.ts";
 import { createHandle, type HandleDeps } from "./_handle.ts";
 import { createInterest } from "./_interest.ts";
@@ -131,6 +131,7 @@ export async function createJetStreamBackend(
   const maxQueued = options.maxQueuedMessages ?? 100_000;
   const maxBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
   let dropped = 0;
+  const headerCache = createHeaderCache();
   /** QoS ≥ 1 non-shared filters of the sessions in memory. */
   const index = createTrie<SessionState, SubscriptionOptions>();
   const shared = createSharedRegistry(ctx);
@@ -224,7 +225,7 @@ export async function createJetStreamBackend(
       return;
     }
     if (message.retain) await retained.store(message, subject);
-    const h = messageHeaders(message, message.qos);
+    const h = headerCache.get(message, message.qos);
     // A v5 Response Topic is the NATS reply subject: `msg.respond()` of a
     // NATS service reaches the MQTT requester (issue #5 item 12).
     const responseTopic = message.properties?.responseTopic;
