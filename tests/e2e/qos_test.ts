@@ -116,6 +116,24 @@ for (const runtime of runtimes) {
       await expectNothingMore(sub);
     });
 
+    test("the DUP flag of an incoming PUBLISH is not propagated to subscribers [MQTT-3.3.1-3]", async () => {
+      const server = await shared.get();
+      const topic = `qos/${runtime}/dup`;
+      const { client: sub } = await connectRaw(server.port, {
+        clientId: `dup-sub-${runtime}`,
+      });
+      await using _s = sub;
+      await subscribeRaw(sub, [{ filter: topic, qos: 1 }]);
+      const { client: pub } = await connectRaw(server.port, {
+        clientId: `dup-pub-${runtime}`,
+      });
+      await using _p = pub;
+      pub.send(rawPublish(topic, "resent", 1, 3, { dup: true }));
+      await expectAck(pub, PacketType.PUBACK, 3);
+      const p = await nextPublish(sub);
+      assert.deepEqual([payloadText(p), p.dup], ["resent", false]);
+    });
+
     test("unacknowledged QoS 1/2 are resent on reconnect with DUP, same ids, in order; PUBREL after PUBREC [MQTT-4.4.0-1] [MQTT-3.3.1-1]", async () => {
       const server = await shared.get();
       const id = `redeliver-${runtime}`;
