@@ -178,7 +178,7 @@ export interface ConsumerConfig {
   deliver_group?: string;
   deliver_policy: "new" | "all" | "by_start_sequence";
   opt_start_seq?: number;
-  ack_policy: "explicit" | "none";
+  ack_policy: "explicit" | "none" | "all";
   ack_wait?: number;
   filter_subject: string;
   max_ack_pending?: number;

@@ -50,7 +50,8 @@ export function subscriptionConfig(
     deliver_subject: ctx.names.sub + ctx.nuid(),
     deliver_policy: startSeq ? "by_start_sequence" : "new",
     ...(startSeq ? { opt_start_seq: startSeq } : {}),
-    ack_policy: "explicit",
+    // One ack per burst of in-order PUBACKs (`_ack_floor.ts`).
+    ack_policy: "all",
     ack_wait: ctx.ackWaitNs,
     filter_subject: ctx.names.msgs + natsFilter,
     max_ack_pending: ctx.maxAckPending,

@@ -25,6 +25,7 @@ import type { Context } from "./_context.ts";
 import type { Interest, InterestHolder } from "./_interest.ts";
 import { natsMatch } from "./_nats_match.ts";
 import { HDR_PUBREL, HDR_SEQ } from "./_names.ts";
+import { createAckFloor } from "./_ack_floor.ts";
 import { type SessionRecord, writeRecord } from "./_record.ts";
 import {
   addFilter,
@@ -239,8 +240,22 @@ export function createSessionState(
     }
   };
 
-  const skip = (seq: number, reply: string | undefined) => {
+  const floor = createAckFloor(ackNow);
+  /** Ack one delivery: through the floor for ack-all consumers. */
+  const ackDelivery = (consumer: string, sseq: number, reply: string) => {
+    for (const ref of cons.values()) {
+      if (ref.config.durable_name === consumer) {
+        if (ref.config.ack_policy === "all") {
+          return floor.done(consumer, sseq, reply);
+        }
+        break;
+      }
+    }
     ackNow(reply);
+  };
+
+  const skip = (consumer: string, seq: number, reply: string) => {
+    ackDelivery(consumer, seq, reply);
     skipped.push(seq);
     if (skipped.length > 256) skipped.shift();
     processed(seq);
@@ -260,14 +275,17 @@ export function createSessionState(
     if (ref.drained && (seq >= ref.dupBelow || info.pending === 0)) {
       ref.drained();
     }
+    const reply = msg.reply!;
+    const { consumer } = info;
+    if (ref.config.ack_policy === "all") floor.seen(consumer, seq, reply);
     const seen = bySeq.get(seq);
     if (seen) {
       if (seen.state === "done" || seen.state === "pubrel") {
-        ackNow(msg.reply);
-      } else seen.acks.set(info.consumer, msg.reply!);
+        ackDelivery(consumer, seq, reply);
+      } else seen.acks.set(consumer, reply);
       return;
     }
-    if (state.offline.skip.delete(seq)) return skip(seq, msg.reply);
+    if (state.offline.skip.delete(seq)) return skip(consumer, seq, reply);
     const subject = msg.subject.slice(ctx.names.msgs.length);
     const message = messageFrom(
       subjectToTopic(subject),
@@ -275,11 +293,13 @@ export function createSessionState(
       headerView(msg),
     );
     // Never leave a message to be redelivered forever (reference §10).
-    if (message.qos === 0 || expired(message)) return skip(seq, msg.reply);
+    if (message.qos === 0 || expired(message)) {
+      return skip(consumer, seq, reply);
+    }
     const copy = fanOut(message, matching(subject), () => 0)[0];
     if (!copy || copy.qos === 0) {
       ctx.metrics.inc("jetmq_nats_skipped_total");
-      return skip(seq, msg.reply);
+      return skip(consumer, seq, reply);
     }
     const entry: Entry = {
       sseq: seq,
@@ -288,7 +308,7 @@ export function createSessionState(
       qos: copy.qos,
       retain: copy.retain,
       subscriptionIds: copy.subscriptionIds,
-      acks: new Map([[info.consumer, msg.reply!]]),
+      acks: new Map([[consumer, reply]]),
       packetId: 0,
       state: "waiting",
       dup: info.delivered > 1 || seq <= ref.dupBelow,
@@ -340,6 +360,7 @@ export function createSessionState(
     const ref = cons.get(sid);
     if (!ref) return;
     cons.delete(sid);
+    floor.forget(ref.config.durable_name!);
     await consumers.destroy(ctx, ref);
   };
 
@@ -458,7 +479,9 @@ export function createSessionState(
       a.early.push(...deliveries);
     },
     ackEntry(e) {
-      for (const reply of e.acks.values()) ackNow(reply);
+      for (const [consumer, reply] of e.acks) {
+        ackDelivery(consumer, e.sseq, reply);
+      }
       e.acks.clear();
     },
     finish(e) {

@@ -1,0 +1,32 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createAckFloor } from "./_ack_floor.ts";
+
+const tick = () => new Promise<void>((r) => queueMicrotask(r));
+
+test("createAckFloor() sends one ack for an in-order burst", async () => {
+  const sent: string[] = [];
+  const floor = createAckFloor((r) => sent.push(r));
+  for (const s of [1, 2, 3]) floor.seen("c", s, `r${s}`);
+  floor.done("c", 1, "r1");
+  floor.done("c", 2, "r2");
+  floor.done("c", 3, "r3");
+  await tick();
+  assert.deepEqual(sent, ["r3"]);
+});
+
+test("createAckFloor() holds an out-of-order ack until the gap is done", async () => {
+  const sent: string[] = [];
+  const floor = createAckFloor((r) => sent.push(r));
+  for (const s of [5, 7, 9]) floor.seen("c", s, `r${s}`);
+  floor.done("c", 7, "r7");
+  await tick();
+  assert.deepEqual(sent, []);
+  floor.seen("c", 5, "r5b"); // a redelivery: newest ack subject wins
+  floor.done("c", 5, "r5b");
+  await tick();
+  assert.deepEqual(sent, ["r7"]);
+  floor.done("c", 3, "old");
+  await tick();
+  assert.deepEqual(sent, ["r7", "old"]);
+});
