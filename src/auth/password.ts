@@ -28,8 +28,9 @@ function digest(bytes: Uint8Array | string): Uint8Array {
 
 /**
  * Checks the CONNECT user name and password. Without a user name the client
- * is accepted only if `allowAnonymous` (else NotAuthorized, 0x87); an unknown
- * user or a wrong or missing password is BadUserNameOrPassword (0x86).
+ * is accepted only if `allowAnonymous` (else NotAuthorized, 0x87); so is any
+ * user name when no users are configured and anonymous clients are allowed. An
+ * unknown user or a wrong or missing password is BadUserNameOrPassword (0x86).
  * Passwords are compared as SHA-256 digests with `timingSafeEqual`, so
  * neither their content nor their length leaks through timing, and unknown
  * users cost the same comparison.
@@ -60,7 +61,9 @@ export function createPasswordAuthenticator(
 
   function check(credentials: Credentials): AuthResult {
     const { username, password } = credentials;
-    if (username === undefined) {
+    // With no users configured there is nothing to check a name against: an
+    // open server accepts it as it accepts anonymous clients (as mosquitto).
+    if (username === undefined || (digests.size === 0 && allowAnonymous)) {
       return allowAnonymous ? { ok: true } : {
         ok: false,
         reasonCode: ReasonCode.NotAuthorized,

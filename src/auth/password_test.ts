@@ -87,3 +87,28 @@ test("createPasswordAuthenticator() compares bytes, not text", async () => {
     false,
   );
 });
+
+test("createPasswordAuthenticator() accepts any user name when no users are configured and anonymous is allowed", async () => {
+  const auth = createPasswordAuthenticator({ allowAnonymous: true });
+  const result = await auth.authenticate({
+    clientId: "c",
+    username: "someone",
+    password: new TextEncoder().encode("x"),
+    remote: { address: "127.0.0.1", port: 1 },
+  });
+  assert.equal(result.ok, true);
+});
+
+test("createPasswordAuthenticator() still refuses unknown users when users are configured", async () => {
+  const auth = createPasswordAuthenticator({
+    allowAnonymous: true,
+    users: [{ username: "u", password: "p" }],
+  });
+  const result = await auth.authenticate({
+    clientId: "c",
+    username: "someone",
+    password: new TextEncoder().encode("x"),
+    remote: { address: "127.0.0.1", port: 1 },
+  });
+  assert.equal(result.ok, false);
+});
