@@ -17,6 +17,14 @@ import {
   HDR_PUB,
   HDR_RETAIN,
 } from "./_names.ts";
+import {
+  appendPropertyHeaders,
+  fromBase64,
+  type HeaderLine,
+  msgHdrsLines,
+  propertiesFromHeaders,
+  toBase64,
+} from "./_property_headers.ts";
 
 const QOS_CHARS = ["0", "1", "2"] as const;
 
@@ -24,6 +32,8 @@ const QOS_CHARS = ["0", "1", "2"] as const;
 export interface HeaderView {
   /** The first value of `key` (exact case); empty or undefined if absent. */
   get(key: string): string | undefined;
+  /** Every line in order, repeated keys kept (absent on `MsgHdrs`). */
+  lines?(): Iterable<HeaderLine>;
 }
 
 /** Encoded headers of the common case (QoS + origin), reused per publish. */
@@ -86,18 +96,36 @@ export function headerView(msg: Msg): HeaderView | undefined {
   }
   const text = (ascii ? latin : utf8).decode(bytes);
   const map = new Map<string, string>();
+  let foreign = false;
+  forEachLine(text, (key, value) => {
+    if (!map.has(key)) map.set(key, value);
+    // Headers of NATS applications may be v5 properties (see lines()).
+    foreign ||= key !== HDR_PUB && key !== HDR_ORIGIN;
+  });
+  const lines = foreign
+    ? () => {
+      const all: HeaderLine[] = [];
+      forEachLine(text, (key, value) => all.push([key, value]));
+      return all;
+    }
+    : noLines;
+  return Object.assign(map, { lines });
+}
+
+const noLines = (): HeaderLine[] => [];
+
+function forEachLine(
+  text: string,
+  visit: (key: string, value: string) => void,
+): void {
   let at = text.indexOf("\r\n");
   while (at >= 0 && at < text.length) {
     const next = text.indexOf("\r\n", at + 2);
     const line = text.slice(at + 2, next < 0 ? text.length : next);
     const colon = line.indexOf(":");
-    if (colon > 0) {
-      const key = line.slice(0, colon);
-      if (!map.has(key)) map.set(key, line.slice(colon + 1).trim());
-    }
+    if (colon > 0) visit(line.slice(0, colon), line.slice(colon + 1).trim());
     at = next;
   }
-  return map;
 }
 
 /** Headers for a core or `$MQTT.msgs.` publish of `message`. */
@@ -110,7 +138,9 @@ export function messageHeaders(message: Message, qos: QoS): MsgHdrs {
   }
   if (message.retain) h.set(HDR_RETAIN, "1");
   if (message.properties && Object.keys(message.properties).length > 0) {
+    // Exact (order, any name) for MQTT receivers; readable for NATS ones.
     h.set(HDR_PROPS, encodeProperties(message.properties));
+    appendPropertyHeaders(h, message.properties);
   }
   return h;
 }
@@ -147,11 +177,17 @@ export function messageFrom(
   const expires = h.get(HDR_EXPIRES);
   if (expires) message.expiresAt = Number(expires);
   const props = h.get(HDR_PROPS);
-  if (props) {
-    const parsed = decodeProperties(props);
-    if (parsed) message.properties = { ...message.properties, ...parsed };
-  }
+  const parsed = props
+    ? decodeProperties(props)
+    : propertiesFromHeaders(headerLines(h));
+  if (parsed) message.properties = { ...message.properties, ...parsed };
   return message;
+}
+
+/** Every header line of `h`, from our view or from nats.js headers. */
+function headerLines(h: HeaderView): Iterable<HeaderLine> {
+  if (h.lines) return h.lines();
+  return h instanceof Map ? [] : msgHdrsLines(h as MsgHdrs);
 }
 
 interface WireProps {
@@ -185,22 +221,10 @@ function decodeProperties(text: string): MessageProperties | undefined {
   if (w.pfi !== undefined) p.payloadFormatIndicator = w.pfi as 0 | 1;
   if (w.ct !== undefined) p.contentType = w.ct;
   if (w.rt !== undefined) p.responseTopic = w.rt;
-  if (w.cd !== undefined) p.correlationData = fromBase64(w.cd);
+  const cd = w.cd === undefined ? undefined : fromBase64(w.cd);
+  if (cd !== undefined) p.correlationData = cd;
   if (w.up) p.userProperties = w.up.map(([name, value]) => [name, value]);
   return p;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
-
-function fromBase64(text: string): Uint8Array {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 /** Parsed `$JS.ACK.` reply subject (9 tokens on 2.9, 11+ since 2.10). */

@@ -90,7 +90,7 @@ export function createHandle(
       if (guard()) await state.receivedPacket(packetId);
     },
     async receiveQoS2(packetId, message) {
-      const staged = state.staged ??= new Set();
+      const staged = state.staged ??= new Map();
       // Known staged id: a duplicate [MQTT-4.3.3-2].
       if (staged.has(packetId)) return false;
       const subject = topicToSubject(message.topic);
@@ -100,7 +100,7 @@ export function createHandle(
       const h = messageHeaders(message, 2);
       h.set(HDR_PUB, `2${((2 << 1) | (message.retain ? 1 : 0)).toString(16)}`);
       h.set(HDR_SUBJECT, subject);
-      staged.add(packetId);
+      staged.set(packetId, 0);
       // Stage and route in one go: both requests leave in call order, so a
       // QoS 2 message keeps its place among the publisher's QoS 1 ones.
       const [stage, route] = await Promise.allSettled([
@@ -117,7 +117,8 @@ export function createHandle(
         }
         throw route.reason;
       }
-      if (stage.status === "rejected") {
+      if (stage.status === "fulfilled") staged.set(packetId, stage.value.seq);
+      else {
         const duplicate = stage.reason instanceof JetStreamApiError &&
           stage.reason.errCode === ErrCode.MaxMsgsPerSubject;
         ctx.logger.warn("QoS 2 staging failed after routing", {
@@ -133,7 +134,10 @@ export function createHandle(
       return true;
     },
     async releaseQoS2(packetId) {
+      const seq = state.staged?.get(packetId);
       state.staged?.delete(packetId);
+      // Delete by sequence when we staged it (cheaper than a purge).
+      if (seq) return await deleteMessage(ctx.api, ctx.names.qos2Stream, seq);
       const purged = await purgeSubject(
         ctx.api,
         ctx.names.qos2Stream,

@@ -21,6 +21,10 @@ export const HDR_ORIGIN = "Jetmq-Origin";
 export const HDR_EXPIRES = "Jetmq-Expires";
 export const HDR_RETAIN = "Jetmq-Retain";
 export const HDR_PROPS = "Jetmq-Props";
+/** v5 properties as readable headers (see `_property_headers.ts`). */
+export const HDR_CONTENT_TYPE = "Jetmq-Content-Type";
+export const HDR_PAYLOAD_FORMAT = "Jetmq-Payload-Format";
+export const HDR_CORRELATION = "Jetmq-Correlation-Data";
 /** PUBREL marker: stream sequence of the message it releases. */
 export const HDR_SEQ = "Jetmq-Seq";
 

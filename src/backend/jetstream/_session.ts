@@ -146,10 +146,11 @@ export interface SessionState extends InterestHolder, SharedMember {
   /** Resolves once a delivery of stream sequence `seq` was processed. */
   seen(seq: number): Promise<void> | undefined;
   /**
-   * Inbound QoS 2 packet ids staged and not yet released; undefined until
+   * Inbound QoS 2 packet id → stream sequence (0: not known) staged and not
+   * yet released; undefined until
    * loaded from `$MQTT_qos2in` at the first open.
    */
-  staged?: Set<number>;
+  staged?: Map<number, number>;
   /** Messages queued while detached (counted by the publisher). */
   offline: { count: number; bytes: number; skip: Set<number> };
   /** PUBACK / PUBCOMP. */

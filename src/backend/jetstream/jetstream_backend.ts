@@ -288,7 +288,7 @@ export async function createJetStreamBackend(
       state.detachedAt + state.expiry * 1000 <= now();
     if (existed && (opts.clean || state.clean || expired)) {
       await state.clear();
-      state.staged = new Set();
+      state.staged = new Map();
       await purgeSubject(
         api,
         names.qos2Stream,
@@ -300,8 +300,8 @@ export async function createJetStreamBackend(
       // Inbound QoS 2 ids awaiting PUBREL, so duplicates are known locally.
       const prefix = `${names.qos2in}${clientToken(clientId)}.`;
       const subjects = await subjectsOf(api, names.qos2Stream, `${prefix}>`);
-      state.staged = new Set(
-        subjects.map((s) => Number(s.slice(prefix.length))),
+      state.staged = new Map(
+        subjects.map((s) => [Number(s.slice(prefix.length)), 0]),
       );
     }
     state.clean = opts.clean;
