@@ -34,7 +34,11 @@ export interface WillScheduler {
    * if the new connection starts clean (the old session ended).
    */
   reattach(clientId: string, clean: boolean): void;
-  /** Publish pending wills that are due, drop the others (logged). */
+  /**
+   * Shutdown: publish every pending will now, due or not. The spec lets a
+   * server defer a delayed will to a restart but never drop it, and nothing
+   * here survives the process; resolves once each publish is durable.
+   */
   close(): Promise<void>;
 }
 
@@ -125,8 +129,13 @@ export function createWillScheduler(
       const sent: Promise<void>[] = [];
       for (const [clientId, entry] of pending) {
         entry.cancel();
-        if (entry.dueAt <= t) sent.push(send(clientId, entry.will));
-        else logger.info("Dropping delayed will at shutdown", { clientId });
+        if (entry.dueAt > t) {
+          logger.info("Publishing delayed will early at shutdown", {
+            clientId,
+            dueInMs: entry.dueAt - t,
+          });
+        }
+        sent.push(send(clientId, entry.will));
       }
       pending.clear();
       await Promise.all(sent);

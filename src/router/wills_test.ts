@@ -190,3 +190,19 @@ test("createRouter() publishes the will after a v5 DISCONNECT with an error code
   await client.served;
   assert.equal(text(expectPublish(await sub.next())), "gone");
 });
+
+test("createRouter() close() publishes a pending delayed will instead of dropping it [MQTT-3.1.3-9]", async () => {
+  await using broker = await startBroker();
+  const sub = await subscriber(broker, "s", "will/#", 1);
+  const { client } = await broker.connect({
+    clientId: "wsd",
+    protocolVersion: 5,
+    will: will({ properties: { willDelayInterval: 600 } }),
+    properties: { sessionExpiryInterval: 3600 },
+  });
+  client.drop();
+  await client.served;
+  await expectNothing(sub);
+  await broker.router.close();
+  assert.equal(text(expectPublish(await sub.next())), "gone");
+});

@@ -11,7 +11,15 @@ import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PacketType, type Will } from "../../src/codec/mod.ts";
 import { e2eBackends, inProcessBackends } from "../helpers/backends.ts";
-import { withDeadline } from "../helpers/raw_client.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  nextPublish,
+  payloadText,
+  subscribeRaw,
+  withDeadline,
+} from "../helpers/raw_client.ts";
 import {
   connectJs,
   type JsClient,
@@ -356,6 +364,42 @@ for (const backend of inProcessBackends()) {
       assert.equal(back.connack.type, PacketType.CONNACK);
       broker.clock.advance(60_000);
       await expectNothing(watch);
+    });
+  });
+}
+
+for (const backend of e2eBackends()) {
+  describe(`main.ts v5 on ${backend.name}: delayed will at shutdown`, () => {
+    after(() => backend.stop());
+
+    test("a will delayed 600 s is published when the server stops (SIGTERM), not dropped [MQTT-3.1.3-9]", async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "jetmq-wd-stop-"));
+      try {
+        const topic = uniq("wd/stop");
+        const watchId = uniq("wd-stop-watch");
+        const persistent = {
+          clientId: watchId,
+          clean: false,
+          properties: { sessionExpiryInterval: 600 },
+        };
+        const first = await backend.startAnother({ dataDir });
+        const w = await connectV5(first.port, persistent);
+        await subscribeRaw(w.client, [{ filter: `${topic}/#`, qos: 1 }]);
+        await w.client.disconnect();
+        const { client } = await willClient(first.port, topic, "bye", 600, 600);
+        await first.stop();
+        await client.closed;
+        assert.doesNotMatch(first.output(), /Dropping delayed will/);
+        const second = await backend.startAnother({ dataDir });
+        const back = await connectV5(second.port, persistent);
+        await using _ = back.client;
+        assert.equal(back.connack.sessionPresent, true);
+        const p = await nextPublish(back.client);
+        assert.equal(p.topic, topic);
+        assert.equal(payloadText(p), "bye");
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
   });
 }
