@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { MsgHdrs } from "@nats-io/transport-node";
 import type { Requester } from "./_requester.ts";
 
 /** A JetStream API error reply. */
@@ -69,6 +70,12 @@ export function parseReply<T>(data: Uint8Array, what: string): T {
 /** A JetStream API client over the reply mux. */
 export interface Api {
   call<T>(subject: string, body: unknown, what: string): Promise<T>;
+  /** A JetStream publish (store) awaiting its ack, outside any window. */
+  publish(
+    subject: string,
+    data: Uint8Array,
+    headers?: MsgHdrs,
+  ): Promise<{ seq: number }>;
 }
 
 /** Bind `$JS.API.` calls to `requester`. */
@@ -85,6 +92,13 @@ export function createApi(requester: Requester, apiPrefix = "$JS.API."): Api {
         throw new Error(`Cannot ${what}: JetStream not available`);
       }
       return parseReply<T>(msg.data, what);
+    },
+    async publish(subject, data, headers) {
+      const msg = await requester.request(subject, data, {
+        kind: "MS",
+        headers,
+      });
+      return parseReply<{ seq: number }>(msg.data, `store on ${subject}`);
     },
   };
 }
@@ -111,16 +125,35 @@ function b64(text: string | undefined): Uint8Array {
 }
 
 /** Last message on `subject`, or undefined when there is none. */
-export async function getLast(
+export function getLast(
   api: Api,
   stream: string,
+  subject: string,
+): Promise<StoredMessage | undefined> {
+  return getStored(api, stream, { last_by_subj: subject }, subject);
+}
+
+/** First message on `subject` at or after `seq`, if any. */
+export function getNext(
+  api: Api,
+  stream: string,
+  subject: string,
+  seq: number,
+): Promise<StoredMessage | undefined> {
+  return getStored(api, stream, { seq, next_by_subj: subject }, subject);
+}
+
+async function getStored(
+  api: Api,
+  stream: string,
+  request: Record<string, unknown>,
   subject: string,
 ): Promise<StoredMessage | undefined> {
   try {
     const { message } = await api.call<RawStored>(
       `STREAM.MSG.GET.${stream}`,
-      { last_by_subj: subject },
-      `get last message of ${subject}`,
+      request,
+      `get a message of ${subject}`,
     );
     return {
       subject: message.subject,

@@ -1,12 +1,14 @@
 /**
  * Ensure the five streams of the layout exist (reference §2.1). Existing
- * streams are left as they are (never reconfigured).
+ * streams are left as they are (never reconfigured), except the retained
+ * stream of nats-server 2.9, migrated once (§2.3).
  *
  * @module
  */
 
-import { type Api, JetStreamApiError } from "./_api.ts";
-import type { Names } from "./_names.ts";
+import { headers } from "@nats-io/transport-node";
+import { type Api, deleteMessage, getNext, JetStreamApiError } from "./_api.ts";
+import { HDR_RFLAGS, HDR_RTOPIC, type Names } from "./_names.ts";
 
 interface StreamConfig {
   name: string;
@@ -71,11 +73,14 @@ export async function ensureStreams(
   await Promise.all(
     streamConfigs(names, replicas).map(async (config) => {
       try {
-        await api.call(
+        const info = await api.call<{ config: StoredConfig }>(
           `STREAM.INFO.${config.name}`,
           undefined,
           `look up ${config.name}`,
         );
+        if (config.name === names.rmsgsStream) {
+          await migrateRetained(api, names, info.config);
+        }
         return;
       } catch (error) {
         if (!(error instanceof JetStreamApiError) || error.code !== 404) {
@@ -95,5 +100,76 @@ export async function ensureStreams(
         }
       }
     }),
+  );
+}
+
+/** What we read of an existing stream's config. */
+interface StoredConfig {
+  subjects?: string[];
+  max_msgs_per_subject?: number;
+  [key: string]: unknown;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * nats-server 2.9 kept every retained message as JSON on the single subject
+ * `$MQTT.rmsgs` (reference §2.3): add `$MQTT.rmsgs.>`, re-store each record
+ * at `$MQTT.rmsgs.<subject>` with the §4.1 headers, delete the original,
+ * then limit the stream to one message per subject.
+ */
+async function migrateRetained(
+  api: Api,
+  names: Names,
+  config: StoredConfig,
+): Promise<void> {
+  const wide = `${names.rmsgs}>`;
+  const legacy = names.rmsgs.slice(0, -1);
+  if (config.subjects?.includes(wide)) return;
+  const subjects = [...(config.subjects ?? []), wide];
+  await api.call(
+    `STREAM.UPDATE.${names.rmsgsStream}`,
+    { ...config, subjects },
+    `add ${wide} to ${names.rmsgsStream}`,
+  );
+  // Read all, oldest first: the newest record of a subject wins.
+  const latest = new Map<
+    string,
+    { topic: string; msg: string; flags: number }
+  >();
+  const seqs: number[] = [];
+  for (let from = 1;;) {
+    const old = await getNext(api, names.rmsgsStream, legacy, from);
+    if (!old) break;
+    from = old.seq + 1;
+    seqs.push(old.seq);
+    try {
+      const json = JSON.parse(decoder.decode(old.data));
+      const subject = String(json.subject ?? "");
+      if (subject && typeof json.msg === "string") {
+        latest.set(subject, {
+          topic: String(json.topic ?? ""),
+          msg: json.msg,
+          flags: Number(json.flags) & 0x0f,
+        });
+      }
+    } catch {
+      // Not a readable record: dropped with the original below.
+    }
+  }
+  for (const [subject, r] of latest) {
+    const h = headers();
+    h.set(HDR_RTOPIC, r.topic);
+    h.set(HDR_RFLAGS, r.flags.toString(16));
+    const bin = atob(r.msg);
+    const payload = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) payload[i] = bin.charCodeAt(i);
+    await api.publish(names.rmsgs + subject, payload, h);
+  }
+  for (const seq of seqs) await deleteMessage(api, names.rmsgsStream, seq);
+  await api.call(
+    `STREAM.UPDATE.${names.rmsgsStream}`,
+    { ...config, subjects: [wide], max_msgs_per_subject: 1 },
+    `limit ${names.rmsgsStream} to one message per subject`,
   );
 }
