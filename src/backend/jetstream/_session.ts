@@ -8,7 +8,7 @@
  * @module
  */
 
-import { headers, type Msg } from "@nats-io/transport-node";
+import type { Msg } from "@nats-io/transport-node";
 import type { QoS } from "../../codec/types.ts";
 import { isReservedSubscription, subjectToTopic } from "../../topic/mod.ts";
 import { fanOut, type MatchedSubscription } from "../fanout.ts";
@@ -30,6 +30,7 @@ import { type SessionRecord, writeRecord } from "./_record.ts";
 import {
   addFilter,
   enqueue,
+  received,
   removeFilter,
   restore,
   sharedStored,
@@ -579,23 +580,7 @@ export function createSessionState(
       state.finish(e);
       state.pump();
     },
-    async receivedPacket(packetId) {
-      const e = byPid.get(packetId);
-      if (!e || e.state !== "inflight") return;
-      await state.ensurePubrel();
-      const h = headers();
-      h.set(HDR_PUBREL, String(packetId));
-      if (e.sseq > 0) h.set(HDR_SEQ, String(e.sseq));
-      // Before the store: the marker may come back before the store ack.
-      e.state = "pubrel";
-      try {
-        await ctx.jsPublish(ctx.names.pubrel + hash, EMPTY, h);
-      } catch (error) {
-        e.state = "inflight";
-        throw error;
-      }
-      state.ackEntry(e);
-    },
+    receivedPacket: (packetId) => received(core, packetId),
     enqueue: (message, options) => enqueue(core, message, options),
     allocPacketId(sseq) {
       let id = sseq > 0 ? ((sseq - 1) % 65535) + 1 : nextPid;

@@ -7,7 +7,7 @@
  */
 
 import { filterToSubjects, isShared } from "../../topic/mod.ts";
-import type { Msg } from "@nats-io/transport-node";
+import { headers, type Msg } from "@nats-io/transport-node";
 import { subjectToTopic } from "../../topic/mod.ts";
 import { fanOut } from "../fanout.ts";
 import type { QoS } from "../../codec/types.ts";
@@ -16,7 +16,10 @@ import { headerView, messageFrom, parseAck } from "./_codec.ts";
 import * as consumers from "./_consumers.ts";
 import type { ConsumerRef } from "./_consumers.ts";
 import type { SessionRecord } from "./_record.ts";
+import { HDR_PUBREL, HDR_SEQ } from "./_names.ts";
 import type { Entry, SessionCore } from "./_session.ts";
+
+const EMPTY = new Uint8Array(0);
 
 /** Add or replace a subscription; resolves with whether it existed. */
 export async function addFilter(
@@ -291,4 +294,28 @@ export function enqueue(
     dup: false,
   });
   state.pump();
+}
+
+/** PUBREC: store the PUBREL marker, then ack the message (reference §5.3). */
+export async function received(
+  core: SessionCore,
+  packetId: number,
+): Promise<void> {
+  const { ctx, state } = core;
+  const { byPid, hash } = state;
+  const e = byPid.get(packetId);
+  if (!e || e.state !== "inflight") return;
+  await state.ensurePubrel();
+  const h = headers();
+  h.set(HDR_PUBREL, String(packetId));
+  if (e.sseq > 0) h.set(HDR_SEQ, String(e.sseq));
+  // Before the store: the marker may come back before the store ack.
+  e.state = "pubrel";
+  try {
+    await ctx.jsPublish(ctx.names.pubrel + hash, EMPTY, h);
+  } catch (error) {
+    e.state = "inflight";
+    throw error;
+  }
+  state.ackEntry(e);
 }
