@@ -11,10 +11,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   connect as natsConnect,
+  headers,
   type Msg,
   type NatsConnection,
 } from "@nats-io/transport-node";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { startJetmq } from "../helpers/server.ts";
 import { startNatsServer } from "../helpers/nats_server.ts";
 import {
@@ -23,6 +24,7 @@ import {
   startMosquittoSub,
 } from "../helpers/mqttjs_client.ts";
 import { withDeadline } from "../helpers/raw_client.ts";
+import { pollUntil } from "../helpers/v5.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -200,4 +202,46 @@ test("main.ts --nats: retained messages of one jetmq process are visible to anot
   assert.equal(done.code, 0, done.out);
   const lines = done.out.split("\n").filter((l) => l.startsWith("ret/"));
   assert.deepEqual(lines, ["ret/1 uno", "ret/marker end"]);
+});
+
+test("main.ts --nats: a NATS application stores QoS 1 for MQTT in $MQTT.msgs with Nmqtt-Pub: 1 (reference §6); an offline session gets it, a header-less one is skipped", async () => {
+  await using nats = await startNatsServer();
+  await using server = await startJetmq({ args: ["--nats", nats.url] });
+  const nc = await natsConnect({ servers: nats.url });
+  try {
+    {
+      await using sub = await connectJs(server.url, {
+        clientId: "js-app-sub",
+        clean: false,
+      });
+      await sub.mqtt.subscribeAsync("app/#", { qos: 1 });
+    }
+    const js = jetstream(nc);
+    const h = headers();
+    h.set("Nmqtt-Pub", "1");
+    // Stored without the header: not for MQTT (nats-server would redeliver
+    // it forever; jetmq acknowledges and skips it).
+    await js.publish("$MQTT.msgs.app.raw", enc.encode("no header"));
+    await js.publish("$MQTT.msgs.app.q", enc.encode("stored"), { headers: h });
+    await using sub = await connectJs(server.url, {
+      clientId: "js-app-sub",
+      clean: false,
+    });
+    assert.equal(sub.sessionPresent, true);
+    const [m] = await sub.next(1);
+    assert.deepEqual([m.topic, m.text, m.qos], ["app/q", "stored", 1]);
+    // Nothing else was queued: the next message is a fresh one.
+    await sub.mqtt.publishAsync("app/live", "live", { qos: 1 });
+    const [live] = await sub.next(1);
+    assert.equal(live.text, "live");
+    // All acknowledged, the skipped one too: nothing comes back forever.
+    const jsm = await jetstreamManager(nc);
+    await pollUntil(async () => {
+      const consumers = await jsm.consumers.list("$MQTT_msgs").next();
+      return consumers.length > 0 &&
+        consumers.every((c) => c.num_ack_pending === 0 && c.num_pending === 0);
+    }, "every $MQTT_msgs delivery acknowledged");
+  } finally {
+    await nc.close();
+  }
 });
