@@ -25,7 +25,7 @@ import {
   subscribeRaw,
   withDeadline,
 } from "../helpers/raw_client.ts";
-import { connectJs } from "../helpers/mqttjs_client.ts";
+import { connectJs, run } from "../helpers/mqttjs_client.ts";
 import { connectV5, wallClockPassed } from "../helpers/v5.ts";
 
 const enc = new TextEncoder();
@@ -205,6 +205,32 @@ test("main.ts --nats: a NATS service answers an MQTT v5 requester with msg.respo
       reply: "resp.requester",
       correlation: CORRELATION_B64,
     }]);
+  } finally {
+    await nc.close();
+  }
+});
+
+test("main.ts --nats: mosquitto_rr (v5) gets the msg.respond() answer of a NATS service; its user property is a header there", async () => {
+  await using nats = await startNatsServer();
+  await using server = await startJetmq({ args: ["--nats", nats.url] });
+  const nc = await natsConnect({ servers: nats.url });
+  try {
+    const seen: { reply?: string; from?: string }[] = [];
+    nc.subscribe("svc.upper", {
+      callback: (_e, m) => {
+        seen.push({ reply: m.reply, from: m.headers?.get("from") });
+        m.respond(enc.encode(dec.decode(m.data).toUpperCase()));
+      },
+    });
+    await nc.flush();
+    const r = await run("mosquitto_rr", [
+      ...["-h", "127.0.0.1", "-p", String(server.port), "-V", "5"],
+      ...["-t", "svc/upper", "-e", "resp/rr", "-m", "hello", "-W", "5"],
+      ...["-D", "publish", "user-property", "from", "rr"],
+    ]);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out.trim(), "HELLO");
+    assert.deepEqual(seen, [{ reply: "resp.rr", from: "rr" }]);
   } finally {
     await nc.close();
   }
