@@ -149,12 +149,23 @@ function negotiate(st: ConnectionState, p: ConnectPacket): Terms {
   return { sessionExpiry, keepAlive, serverKeepAlive, window };
 }
 
+/** Close a connected connection whose session was taken over. */
+function takenOver(st: ConnectionState): void {
+  void closeConnection(st, {
+    reasonCode: ReasonCode.SessionTakenOver,
+    reasonString: "Session taken over",
+    publishWill: false,
+    takenOver: true,
+  });
+}
+
 /** Attach to the session; undefined when the connection is closing. */
 async function attach(
   st: ConnectionState,
   p: ConnectPacket,
   clientId: string,
   terms: Terms,
+  accepted: { assignedClientId?: string; serverKeepAlive?: number },
 ): Promise<Attachment | undefined> {
   let attachment: Attachment;
   try {
@@ -166,17 +177,33 @@ async function attach(
       sink: createDeliverySink(st),
       will: p.will,
       handle: {
-        takeover: () =>
-          void closeConnection(st, {
-            reasonCode: ReasonCode.SessionTakenOver,
-            reasonString: "Session taken over",
-            publishWill: false,
-            takenOver: true,
-          }),
+        takeover: () => {
+          // Before CONNACK the takeover waits for it, so every connection
+          // is accepted first and then taken over, as mosquitto does.
+          if (st.phase.name === "connected") takenOver(st);
+          else st.takenOverEarly = true;
+        },
       },
     });
   } catch (err) {
     if (err instanceof MqttError) {
+      if (st.takenOverEarly && st.phase.name !== "closing") {
+        // Taken over before the session was opened: CONNACK, then 0x8E.
+        st.metrics.inc("jetmq_connections_accepted_total");
+        st.out.write({
+          type: PacketType.CONNACK,
+          sessionPresent: false,
+          reasonCode: ReasonCode.Success,
+          properties: connackProperties(st, p, { clientId, ...accepted }),
+        });
+        if (st.version === 5) {
+          st.out.write({
+            type: PacketType.DISCONNECT,
+            reasonCode: ReasonCode.SessionTakenOver,
+            properties: { reasonString: "Session taken over" },
+          });
+        }
+      }
       await closeConnection(st, { publishWill: false });
     } else {
       st.logger.error("Cannot open session", { clientId, error: String(err) });
@@ -196,7 +223,10 @@ async function accept(
   assignedClientId: string | undefined,
 ): Promise<void> {
   const terms = negotiate(st, p);
-  const attachment = await attach(st, p, clientId, terms);
+  const attachment = await attach(st, p, clientId, terms, {
+    assignedClientId,
+    serverKeepAlive: terms.serverKeepAlive,
+  });
   if (!attachment) return;
   const { session } = attachment;
   const clientAliases = st.version === 5
@@ -238,6 +268,7 @@ async function accept(
       serverKeepAlive: terms.serverKeepAlive,
     }),
   });
+  if (st.takenOverEarly) return takenOver(st);
   startKeepAlive(st, terms.keepAlive);
   session.resume();
 }

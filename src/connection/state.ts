@@ -85,6 +85,11 @@ export interface ConnectionState {
   readonly onPublishError: (err: unknown) => void;
   /** Lazily built UTF-8 checker for Payload Format Indicator 1. */
   utf8?: TextDecoder;
+  /**
+   * Another connection took the session over before our CONNACK was sent:
+   * CONNACK goes out first, then the takeover close [MQTT-3.1.4-3].
+   */
+  takenOverEarly?: boolean;
 }
 
 /**

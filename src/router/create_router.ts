@@ -33,8 +33,6 @@ interface Live {
   /** Expiry requested at CONNECT; used if the session is taken over. */
   readonly expiry: number;
   released: boolean;
-  /** The session was opened: the Will is in force from then on. */
-  opened: boolean;
 }
 
 /**
@@ -80,7 +78,9 @@ export function createRouter(options: RouterOptions): Router {
     forget(entry);
     metrics.inc("jetmq_sessions_taken_over_total");
     logger.info("Session taken over", { clientId: entry.clientId });
-    if (entry.opened) abnormalEnd(entry, entry.expiry);
+    // Its connection gets CONNACK before the takeover closes it, so its
+    // Will is in force even if its session was never opened [MQTT-3.1.4-3].
+    abnormalEnd(entry, entry.expiry);
     entry.handle.takeover();
   };
 
@@ -113,7 +113,6 @@ export function createRouter(options: RouterOptions): Router {
       );
       throw takenOver();
     }
-    entry.opened = true;
     return session;
   };
 
@@ -133,7 +132,6 @@ export function createRouter(options: RouterOptions): Router {
         will: opts.will,
         expiry: opts.expiry,
         released: false,
-        opened: false,
       };
       live.set(clientId, entry);
       metrics.set("jetmq_sessions_connected", live.size);

@@ -5,7 +5,7 @@ import { createEmbeddedBackend } from "../backend/embedded/mod.ts";
 import { PacketType, ReasonCode } from "../codec/mod.ts";
 import { nullLogger, nullMetrics } from "../observability/types.ts";
 import { startBroker } from "../../tests/helpers/mqtt_harness.ts";
-import { publish } from "../../tests/helpers/mqtt_packets.ts";
+import { expectDisconnect, publish } from "../../tests/helpers/mqtt_packets.ts";
 
 /** The embedded backend, failing publishes to `fail/…` and some sessions. */
 async function flakyBackend(): Promise<Backend> {
@@ -82,13 +82,19 @@ test("createRouter() a session that cannot be opened gets CONNACK 3 and may retr
   }
 });
 
-test("createRouter() a connection taken over while its session opens is closed [MQTT-3.1.4-3]", async () => {
+test("createRouter() a connection taken over while its session opens gets CONNACK 0, then DISCONNECT 0x8E, and its will goes out [MQTT-3.1.4-3]", async () => {
   const inner = await flakyBackend();
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
+  let willSent!: () => void;
+  const willPublished = new Promise<void>((r) => (willSent = r));
   let opened = 0;
   const backend: Backend = {
     ...inner,
+    publish(m) {
+      if (m.topic === "race/will") willSent();
+      return inner.publish(m);
+    },
     async openSession(o) {
       // The first open waits until the second connection has attached.
       if (opened++ === 0) await gate;
@@ -97,21 +103,38 @@ test("createRouter() a connection taken over while its session opens is closed [
   };
   try {
     await using broker = await startBroker({ backend });
-    const slow = broker.open(4);
+    const slow = broker.open(5);
     await slow.send({
       type: PacketType.CONNECT,
       protocolName: "MQTT",
-      protocolVersion: 4,
+      protocolVersion: 5,
       clean: false,
       keepAlive: 0,
       clientId: "race",
+      will: {
+        topic: "race/will",
+        payload: new Uint8Array([1]),
+        qos: 0,
+        retain: false,
+      },
     });
-    const fast = broker.connect({ clientId: "race", clean: false });
-    await slow.closed();
+    const fast = broker.connect({
+      clientId: "race",
+      clean: false,
+      protocolVersion: 5,
+    });
+    // The takeover by `fast` publishes the will of `slow`.
+    await willPublished;
     release();
     const { connack } = await fast;
     assert.equal(connack.type, PacketType.CONNACK);
-    await assert.rejects(slow.next());
+    const first = await slow.next();
+    assert.equal(first.type, PacketType.CONNACK);
+    if (first.type === PacketType.CONNACK) {
+      assert.equal(first.reasonCode, ReasonCode.Success);
+    }
+    expectDisconnect(await slow.next(), ReasonCode.SessionTakenOver);
+    await slow.closed();
   } finally {
     await inner.close();
   }
