@@ -32,7 +32,10 @@ const QOS_CHARS = ["0", "1", "2"] as const;
 export interface HeaderView {
   /** The first value of `key` (exact case); empty or undefined if absent. */
   get(key: string): string | undefined;
-  /** Every line in order, repeated keys kept (absent on `MsgHdrs`). */
+  /**
+   * Every line in order, repeated keys kept; absent on `MsgHdrs` and on
+   * views holding only `Nmqtt-Pub` and `Jetmq-Origin`.
+   */
   lines?(): Iterable<HeaderLine>;
 }
 
@@ -97,35 +100,36 @@ export function headerView(msg: Msg): HeaderView | undefined {
   const text = (ascii ? latin : utf8).decode(bytes);
   const map = new Map<string, string>();
   let foreign = false;
-  forEachLine(text, (key, value) => {
-    if (!map.has(key)) map.set(key, value);
-    // Headers of NATS applications may be v5 properties (see lines()).
-    foreign ||= key !== HDR_PUB && key !== HDR_ORIGIN;
-  });
-  const lines = foreign
-    ? () => {
-      const all: HeaderLine[] = [];
-      forEachLine(text, (key, value) => all.push([key, value]));
-      return all;
-    }
-    : noLines;
-  return Object.assign(map, { lines });
-}
-
-const noLines = (): HeaderLine[] => [];
-
-function forEachLine(
-  text: string,
-  visit: (key: string, value: string) => void,
-): void {
   let at = text.indexOf("\r\n");
   while (at >= 0 && at < text.length) {
     const next = text.indexOf("\r\n", at + 2);
     const line = text.slice(at + 2, next < 0 ? text.length : next);
     const colon = line.indexOf(":");
-    if (colon > 0) visit(line.slice(0, colon), line.slice(colon + 1).trim());
+    if (colon > 0) {
+      const key = line.slice(0, colon);
+      if (!map.has(key)) map.set(key, line.slice(colon + 1).trim());
+      // Headers of NATS applications may be v5 properties (see lines()).
+      if (key !== HDR_PUB && key !== HDR_ORIGIN) foreign = true;
+    }
     at = next;
   }
+  // The common case (only QoS and origin) stays a plain Map.
+  return foreign ? Object.assign(map, { lines: () => allLines(text) }) : map;
+}
+
+function allLines(text: string): HeaderLine[] {
+  const all: HeaderLine[] = [];
+  let at = text.indexOf("\r\n");
+  while (at >= 0 && at < text.length) {
+    const next = text.indexOf("\r\n", at + 2);
+    const line = text.slice(at + 2, next < 0 ? text.length : next);
+    const colon = line.indexOf(":");
+    if (colon > 0) {
+      all.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+    }
+    at = next;
+  }
+  return all;
 }
 
 /** Headers for a core or `$MQTT.msgs.` publish of `message`. */
@@ -177,17 +181,17 @@ export function messageFrom(
   const expires = h.get(HDR_EXPIRES);
   if (expires) message.expiresAt = Number(expires);
   const props = h.get(HDR_PROPS);
-  const parsed = props
-    ? decodeProperties(props)
-    : propertiesFromHeaders(headerLines(h));
+  const parsed = props ? decodeProperties(props) : readableProperties(h);
   if (parsed) message.properties = { ...message.properties, ...parsed };
   return message;
 }
 
-/** Every header line of `h`, from our view or from nats.js headers. */
-function headerLines(h: HeaderView): Iterable<HeaderLine> {
-  if (h.lines) return h.lines();
-  return h instanceof Map ? [] : msgHdrsLines(h as MsgHdrs);
+/** Properties a NATS application set as readable headers, if any. */
+function readableProperties(h: HeaderView): MessageProperties | undefined {
+  if (h.lines) return propertiesFromHeaders(h.lines());
+  // Our view without lines() holds nothing but QoS and origin.
+  if (h instanceof Map) return undefined;
+  return propertiesFromHeaders(msgHdrsLines(h as MsgHdrs));
 }
 
 interface WireProps {
