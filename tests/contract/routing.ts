@@ -134,6 +134,68 @@ export function routingContract(withBackend: WithBackend): void {
       assert.deepEqual((await back.sink.next(1)).map(text), ["mark"]);
     }));
 
+  test("a shared copy unacknowledged by a member whose session ends goes to another member (§4.8.2)", () =>
+    withBackend(async ({ backend }) => {
+      const m1 = await connect(backend, "m1", { expiry: 0, window: 1 });
+      await m1.subscribe("$share/g/lost", 1);
+      await backend.publish(msg("lost", "a"));
+      await backend.publish(msg("lost", "b"));
+      // "a" is in flight to m1, "b" waits for m1's window.
+      assert.deepEqual((await m1.sink.next(1)).map(text), ["a"]);
+      const m2 = await connect(backend, "m2");
+      await m2.subscribe("$share/g/lost", 1);
+      await m1.session.detach(0);
+      const got = publishes(await m2.sink.next(2));
+      assert.deepEqual(got.map(text).sort(), ["a", "b"]);
+      assert.ok(got.every((d) => d.qos === 1 && d.packetId! > 0));
+      for (const d of got) await m2.ack(d.packetId!);
+      assert.equal(backend.stats().dropped, 0);
+    }));
+
+  test("a shared copy of an ended member with no other member is counted as dropped or kept for the next one (§4.8.2)", () =>
+    withBackend(async ({ backend }) => {
+      const m1 = await connect(backend, "m1", { expiry: 0 });
+      await m1.subscribe("$share/g/alone", 1);
+      await backend.publish(msg("alone", "a"));
+      assert.deepEqual((await m1.sink.next(1)).map(text), ["a"]);
+      await m1.session.detach(0);
+      if (backend.stats().dropped === 1) return;
+      const m3 = await connect(backend, "m3");
+      await m3.subscribe("$share/g/alone", 1);
+      assert.deepEqual((await m3.sink.next(1)).map(text), ["a"]);
+    }));
+
+  test("a shared copy of a member whose session expired goes to another member (§4.8.2)", () =>
+    withBackend(async ({ backend, clock }) => {
+      const m1 = await connect(backend, "m1", { expiry: 10 });
+      await m1.subscribe("$share/g/exp", 1);
+      await backend.publish(msg("exp", "a"));
+      assert.deepEqual((await m1.sink.next(1)).map(text), ["a"]);
+      await m1.session.detach(10);
+      const m2 = await connect(backend, "m2");
+      await m2.subscribe("$share/g/exp", 1);
+      clock.advance(11_000);
+      // Coming back finds the session expired: its copy goes to m2.
+      const back = await connect(backend, "m1");
+      assert.equal(back.session.present, false);
+      assert.deepEqual((await m2.sink.next(1)).map(text), ["a"]);
+    }));
+
+  test("publish() gives a QoS 1 message to a shared member granted QoS 0 at QoS 0 [MQTT-3.8.4-8]", () =>
+    withBackend(async ({ backend }) => {
+      const m0 = await connect(backend, "m0");
+      const m1 = await connect(backend, "m1");
+      await m0.subscribe("$share/g/mix", 0);
+      await m1.subscribe("$share/g/mix", 1);
+      for (let i = 0; i < 6; i++) await backend.publish(msg("mix", `${i}`));
+      const sinks = [m0.sink, m1.sink];
+      const total = () => m0.sink.deliveries.length + m1.sink.deliveries.length;
+      await waitUntil(sinks, () => total() >= 6, () => `6 (have ${total()})`);
+      const all = [...m0.sink.deliveries, ...m1.sink.deliveries].map(text);
+      assert.deepEqual(all.sort(), ["0", "1", "2", "3", "4", "5"]);
+      assert.ok(publishes(m0.sink.deliveries).every((d) => d.qos === 0));
+    }));
+
   test("publish() sends a shared copy besides the non-shared one [MQTT-4.8.2-4]", () =>
     withBackend(async ({ backend }) => {
       const s = await connect(backend, "s");

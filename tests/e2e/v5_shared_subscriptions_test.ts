@@ -234,12 +234,6 @@ for (const backend of e2eBackends()) {
 
     test(
       "a QoS 1 message left unacknowledged by a member whose session ended goes to another member (§4.8.2 SHOULD)",
-      {
-        // Known gap, reported: embedded drops the in-flight copy with the
-        // session (no log, no metric); jetstream only redelivers after the
-        // consumer's ack wait (30 s).
-        todo: "in-flight shared copies are not handed to another member",
-      },
       async () => {
         const server = await backend.get();
         const topic = uniq("sh/re");

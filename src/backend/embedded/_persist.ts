@@ -119,10 +119,23 @@ function forgetRow(ctx: Context, e: QueueEntry): void {
   e.row = RowKind.None;
 }
 
-/** Ends session `s`: forgets subscriptions, queue and stored rows. */
+/**
+ * Ends session `s`: forgets subscriptions, queue and stored rows. Its
+ * unacknowledged shared copies go to another member of their group
+ * (§4.8.2); other queued copies end with the session, logged and counted.
+ */
 export function drop(ctx: Context, s: SessionState): void {
   for (const sub of s.subs.values()) removeSubscription(ctx, sub);
   s.subs.clear();
+  const orphans: QueueEntry[] = [];
+  let discarded = 0;
+  const sort = (e: QueueEntry) => {
+    if (e.pubrel) return; // The client has the message; only PUBREL is owed.
+    if (e.shared !== undefined) orphans.push(e);
+    else discarded++;
+  };
+  for (const e of s.inflight.values()) sort(e);
+  for (const e of s.pending) sort(e);
   ctx.counters.queued -= s.inflight.size + s.pending.length;
   if (s.durable) unpersist(ctx, s);
   s.inflight.clear();
@@ -130,4 +143,12 @@ export function drop(ctx: Context, s: SessionState): void {
   s.pendingBytes = 0;
   s.attached = undefined;
   if (ctx.sessions.get(s.clientId) === s) ctx.sessions.delete(s.clientId);
+  if (discarded > 0) {
+    ctx.metrics.inc("jetmq_session_discarded_total", discarded);
+    ctx.logger.info("Session ended: queued messages discarded", {
+      clientId: s.clientId,
+      count: discarded,
+    });
+  }
+  if (orphans.length > 0) ctx.reshare(orphans, s.clientId);
 }

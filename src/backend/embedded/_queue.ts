@@ -40,6 +40,7 @@ export function queueCopy(
   qos: QoS,
   retain: boolean,
   subscriptionIds?: number[],
+  shared?: string,
 ): boolean {
   if (
     s.pending.length >= ctx.maxQueuedMessages ||
@@ -65,6 +66,7 @@ export function queueCopy(
     row: RowKind.None,
   };
   if (subscriptionIds !== undefined) e.subscriptionIds = subscriptionIds;
+  if (shared !== undefined) e.shared = shared;
   s.pending.push(e);
   s.pendingBytes += stored.bytes;
   ctx.counters.queued++;

@@ -35,6 +35,8 @@ export interface QueueEntry {
   qos: 1 | 2;
   retain: boolean;
   subscriptionIds?: number[];
+  /** The `$share/<group>/<filter>` it was chosen for (not kept on restart). */
+  shared?: string;
   /** PUBREC received: a PUBREL is owed. */
   pubrel: boolean;
   /** False until the batch holding it committed. */
@@ -104,6 +106,11 @@ export interface Context {
   publish(message: Message): Promise<void>;
   /** Drops a shared subscription's round-robin counter user. */
   unshare(key: string): void;
+  /**
+   * Hands the unacknowledged shared copies of an ended session to another
+   * member of their group, or drops them (logged, counted) (§4.8.2).
+   */
+  reshare(orphans: QueueEntry[], from: string): void;
 }
 
 /** The packet identifier of sequence number `seq` [MQTT-2.2.1-3]. */

@@ -31,6 +31,7 @@ import {
 } from "./_state.ts";
 import { commitBatch, deliverNow, queueCopy } from "./_queue.ts";
 import { drop, persist, unpersist, writeBatch } from "./_persist.ts";
+import { reshare } from "./_reshare.ts";
 import { openStore } from "./_store.ts";
 
 /** Options of `createEmbeddedBackend`. */
@@ -112,6 +113,7 @@ export async function createEmbeddedBackend(
       const share = shares.get(key);
       if (share !== undefined && --share.members <= 0) shares.delete(key);
     },
+    reshare: (orphans, from) => reshare(ctx, orphans, from, pick),
   };
   const { store } = ctx;
   restore(ctx, store.load(now()), retained, (key) => share(key).members++);
@@ -175,7 +177,9 @@ export async function createEmbeddedBackend(
       }
       stored ??= storedOf(message);
       const { qos, retain, subscriptionIds } = copy;
-      if (queueCopy(ctx, s, stored, qos, retain, subscriptionIds)) {
+      if (
+        queueCopy(ctx, s, stored, qos, retain, subscriptionIds, copy.shared)
+      ) {
         wrote ||= s.durable;
       }
     }

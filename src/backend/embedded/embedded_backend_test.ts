@@ -146,3 +146,68 @@ test("Session.subscribe() rejects an invalid filter with TypeError", async () =>
     await backend.close();
   }
 });
+
+test("createEmbeddedBackend() warns and counts jetmq_queue_dropped_total for a shared copy of an ended member with no other member (§4.8.2)", async () => {
+  const warnings: [string, LogFields | undefined][] = [];
+  const counts = new Map<string, number>();
+  const backend = await createEmbeddedBackend({
+    dir: "",
+    memory: true,
+    logger: {
+      ...nullLogger,
+      warn: (message, fields) => void warnings.push([message, fields]),
+    },
+    metrics: {
+      inc: (name, by = 1) =>
+        void counts.set(name, (counts.get(name) ?? 0) + by),
+      set() {},
+    },
+  });
+  try {
+    const m = await connect(backend, "only", { expiry: 0 });
+    await m.subscribe("$share/g/solo", 1);
+    await backend.publish(msg("solo", "a"));
+    assert.deepEqual((await m.sink.next(1)).map(text), ["a"]);
+    await m.session.detach(0);
+    assert.equal(counts.get("jetmq_queue_dropped_total"), 1);
+    assert.equal(backend.stats().dropped, 1);
+    assert.equal(warnings.length, 1);
+    assert.deepEqual(warnings[0][1], {
+      clientId: "only",
+      subscription: "$share/g/solo",
+      topic: "solo",
+    });
+  } finally {
+    await backend.close();
+  }
+});
+
+test("createEmbeddedBackend() logs and counts queued copies discarded when a session ends", async () => {
+  const infos: [string, LogFields | undefined][] = [];
+  const counts = new Map<string, number>();
+  const backend = await createEmbeddedBackend({
+    dir: "",
+    memory: true,
+    logger: {
+      ...nullLogger,
+      info: (message, fields) => void infos.push([message, fields]),
+    },
+    metrics: {
+      inc: (name, by = 1) =>
+        void counts.set(name, (counts.get(name) ?? 0) + by),
+      set() {},
+    },
+  });
+  try {
+    const m = await connect(backend, "ends", { expiry: 0, window: 1 });
+    await m.subscribe("e", 1);
+    await backend.publish(msg("e", "a"));
+    await backend.publish(msg("e", "b"));
+    await m.sink.next(1);
+    await m.session.detach(0);
+    assert.equal(counts.get("jetmq_session_discarded_total"), 2);
+    assert.deepEqual(infos.at(-1)?.[1], { clientId: "ends", count: 2 });
+  } finally {
+    await backend.close();
+  }
+});

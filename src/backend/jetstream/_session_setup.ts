@@ -242,7 +242,21 @@ export function sharedStored(
     [{ clientId, filter: key, options }],
     () => 0,
   )[0];
-  if (message.qos === 0 || expired(message) || !copy || copy.qos === 0) {
+  if (message.qos === 0 || expired(message) || !copy) {
+    return ackNow(msg.reply);
+  }
+  if (copy.qos === 0) {
+    // A member granted QoS 0 gets it at QoS 0 [MQTT-3.8.4-8], not nothing.
+    state.emit([{
+      kind: "publish",
+      message,
+      qos: 0,
+      dup: false,
+      retain: copy.retain,
+      ...(copy.subscriptionIds
+        ? { subscriptionIds: copy.subscriptionIds }
+        : {}),
+    }]);
     return ackNow(msg.reply);
   }
   const entry: Entry = {
