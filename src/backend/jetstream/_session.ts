@@ -30,6 +30,7 @@ import { type SessionRecord, writeRecord } from "./_record.ts";
 import {
   addFilter,
   enqueue,
+  handBack,
   received,
   removeFilter,
   restore,
@@ -76,8 +77,6 @@ export interface FilterState {
 }
 
 const EMPTY = new Uint8Array(0);
-/** Negative acknowledgement: redeliver now (JetStream `-NAK`). */
-const NAK = new TextEncoder().encode("-NAK");
 const MAX_DONE = 4096;
 const MAX_EARLY = 1024;
 const SEEN_BACKLOG = 256;
@@ -242,30 +241,6 @@ export function createSessionState(
       seqWaiters.delete(seq);
       waiter();
     }
-  };
-
-  /**
-   * The session ends: its unacknowledged shared copies go back to their
-   * group's consumer at once (NAK), so another member gets them (§4.8.2);
-   * its other queued copies end with it (logged, counted).
-   */
-  const handBack = () => {
-    let discarded = 0;
-    for (const [key, e] of bySeq) {
-      if (e.state !== "waiting" && e.state !== "inflight") continue;
-      if (typeof key !== "string") {
-        discarded++;
-        continue;
-      }
-      for (const reply of e.acks.values()) ctx.nc.publish(reply, NAK);
-      e.acks.clear();
-    }
-    if (discarded === 0) return;
-    ctx.metrics.inc("jetmq_session_discarded_total", discarded);
-    ctx.logger.info("session ended: queued messages discarded", {
-      clientId,
-      count: discarded,
-    });
   };
 
   const floor = createAckFloor(ackNow);
@@ -578,7 +553,7 @@ export function createSessionState(
         for (const h of fs.halves) releaseSubject(h);
       }
       filters.clear();
-      handBack();
+      handBack(core);
       byPid.clear();
       bySeq.clear();
       waiting.length = 0;

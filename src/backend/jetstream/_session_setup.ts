@@ -333,3 +333,31 @@ export async function received(
   }
   state.ackEntry(e);
 }
+
+/** Negative acknowledgement: redeliver now (JetStream `-NAK`). */
+const NAK = new TextEncoder().encode("-NAK");
+
+/**
+ * The session ends: its unacknowledged shared copies go back to their
+ * group's consumer at once (NAK), so another member gets them (§4.8.2); its
+ * other queued copies end with it (logged, counted).
+ */
+export function handBack(core: SessionCore): void {
+  const { ctx, bySeq } = core;
+  let discarded = 0;
+  for (const [key, e] of bySeq) {
+    if (e.state !== "waiting" && e.state !== "inflight") continue;
+    if (typeof key !== "string") {
+      discarded++;
+      continue;
+    }
+    for (const reply of e.acks.values()) ctx.nc.publish(reply, NAK);
+    e.acks.clear();
+  }
+  if (discarded === 0) return;
+  ctx.metrics.inc("jetmq_session_discarded_total", discarded);
+  ctx.logger.info("session ended: queued messages discarded", {
+    clientId: core.state.clientId,
+    count: discarded,
+  });
+}
