@@ -20,7 +20,11 @@ export interface Credentials {
 
 /** The outcome of an authentication step. */
 export type AuthResult =
-  | { ok: true; user?: string }
+  /**
+   * Accepted. `data`: Authentication Data of the method's last step (e.g.
+   * SCRAM server-final), sent in CONNACK or AUTH 0x00 (v5).
+   */
+  | { ok: true; user?: string; data?: Uint8Array }
   | { ok: false; reasonCode: ReasonCode; reason?: string }
   /** v5 enhanced authentication: send AUTH 0x18 with this data. */
   | { ok: "continue"; data?: Uint8Array };

@@ -40,6 +40,8 @@ export interface AcceptedProperties {
   assignedClientId?: string;
   serverKeepAlive?: number;
   clientId: string;
+  /** Authentication Data of the method's last step (v5 enhanced auth). */
+  authenticationData?: Uint8Array;
 }
 
 /** The properties of an accepting v5 CONNACK. */
@@ -63,6 +65,14 @@ export function connackProperties(
   }
   if (accepted.serverKeepAlive !== undefined) {
     p.serverKeepAlive = accepted.serverKeepAlive;
+  }
+  const method = connect.properties?.authenticationMethod;
+  if (method !== undefined) {
+    // Repeated in a successful CONNACK [MQTT-4.12.0-5].
+    p.authenticationMethod = method;
+    if (accepted.authenticationData !== undefined) {
+      p.authenticationData = accepted.authenticationData;
+    }
   }
   if (connect.properties?.requestResponseInformation === 1) {
     p.responseInformation = `jetmq/response/${accepted.clientId}`;

@@ -110,7 +110,7 @@ export async function handleAuthConnected(
       : ReasonCode.ContinueAuthentication,
     properties: {
       authenticationMethod: method,
-      authenticationData: result.ok === true ? undefined : result.data,
+      authenticationData: result.data,
     },
   });
 }

@@ -180,3 +180,89 @@ test("handleAuthConnected() re-authentication succeeds with AUTH 0x00 [MQTT-4.12
     assert.equal(done.reasonCode ?? 0, ReasonCode.Success);
   }
 });
+
+/** Like `challenge`, but the last step carries data (as SCRAM server-final). */
+const withFinal = createAuthenticator({
+  allowAnonymous: true,
+  methods: [{
+    name: "final",
+    start: (data) =>
+      dec.decode(data) === "one-step"
+        ? { ok: true, data: enc.encode("v=one") }
+        : { ok: "continue", data: enc.encode("prove") },
+    continue: (data) =>
+      dec.decode(data) === "proof"
+        ? { ok: true, data: enc.encode("v=signature") }
+        : { ok: false, reasonCode: ReasonCode.NotAuthorized },
+  }],
+});
+
+const finalAnswer = {
+  type: PacketType.AUTH,
+  reasonCode: ReasonCode.ContinueAuthentication,
+  properties: {
+    authenticationMethod: "final",
+    authenticationData: enc.encode("proof"),
+  },
+} as const;
+
+test("handleAuthConnecting() CONNACK repeats the Authentication Method and carries the last step's data [MQTT-4.12.0-5]", async () => {
+  await using broker = await startBroker({ authenticator: withFinal });
+  const { client, connack: auth } = await broker.connect({
+    clientId: "f",
+    protocolVersion: 5,
+    properties: { authenticationMethod: "final" },
+  });
+  assert.equal(auth.type, PacketType.AUTH);
+  await client.send(finalAnswer);
+  const connack = await client.next();
+  assert.equal(connack.type, PacketType.CONNACK);
+  if (connack.type !== PacketType.CONNACK) return;
+  assert.equal(connack.reasonCode, ReasonCode.Success);
+  assert.equal(connack.properties?.authenticationMethod, "final");
+  assert.equal(
+    dec.decode(connack.properties?.authenticationData),
+    "v=signature",
+  );
+});
+
+test("handleConnect() a one-step method's CONNACK has the method and its data [MQTT-4.12.0-5]", async () => {
+  await using broker = await startBroker({ authenticator: withFinal });
+  const { connack } = await broker.connect({
+    clientId: "f1",
+    protocolVersion: 5,
+    properties: {
+      authenticationMethod: "final",
+      authenticationData: enc.encode("one-step"),
+    },
+  });
+  assert.equal(connack.type, PacketType.CONNACK);
+  if (connack.type !== PacketType.CONNACK) return;
+  assert.equal(connack.reasonCode, ReasonCode.Success);
+  assert.equal(connack.properties?.authenticationMethod, "final");
+  assert.equal(dec.decode(connack.properties?.authenticationData), "v=one");
+});
+
+test("handleAuthConnected() re-authentication's AUTH 0x00 carries the last step's data (§4.12.1)", async () => {
+  await using broker = await startBroker({ authenticator: withFinal });
+  const { client } = await broker.connect({
+    clientId: "fr",
+    protocolVersion: 5,
+    properties: { authenticationMethod: "final" },
+  });
+  await client.send(finalAnswer);
+  assert.equal((await client.next()).type, PacketType.CONNACK);
+  await client.send({
+    type: PacketType.AUTH,
+    reasonCode: ReasonCode.ReAuthenticate,
+    properties: { authenticationMethod: "final" },
+  });
+  assert.equal((await client.next()).type, PacketType.AUTH);
+  await client.send(finalAnswer);
+  const done = await client.next();
+  assert.equal(done.type, PacketType.AUTH);
+  if (done.type !== PacketType.AUTH) return;
+  assert.equal(done.reasonCode ?? 0, ReasonCode.Success);
+  assert.equal(done.properties?.authenticationMethod, "final");
+  assert.equal(dec.decode(done.properties?.authenticationData), "v=signature");
+});

@@ -14,7 +14,11 @@ import type { Attachment } from "../router/types.ts";
 import { validateTopicName } from "../topic/mod.ts";
 import { createAckQueue } from "./ack_queue.ts";
 import { closeConnection } from "./close.ts";
-import { connackProperties, refuse } from "./connack.ts";
+import {
+  type AcceptedProperties,
+  connackProperties,
+  refuse,
+} from "./connack.ts";
 import { startKeepAlive } from "./keep_alive.ts";
 import { createDeliverySink } from "./outbound.ts";
 import type { Connected, ConnectionState } from "./state.ts";
@@ -93,7 +97,9 @@ export function afterAuth(
   assignedClientId: string | undefined,
 ): Promise<void> {
   if (st.phase.name === "closing") return st.closed;
-  if (result.ok === true) return accept(st, p, clientId, assignedClientId);
+  if (result.ok === true) {
+    return accept(st, p, clientId, assignedClientId, result.data);
+  }
   if (result.ok === false) {
     return refuse(st, result.reasonCode, result.reason);
   }
@@ -165,7 +171,7 @@ async function attach(
   p: ConnectPacket,
   clientId: string,
   terms: Terms,
-  accepted: { assignedClientId?: string; serverKeepAlive?: number },
+  accepted: AcceptedProperties,
 ): Promise<Attachment | undefined> {
   let attachment: Attachment;
   try {
@@ -194,7 +200,7 @@ async function attach(
           type: PacketType.CONNACK,
           sessionPresent: false,
           reasonCode: ReasonCode.Success,
-          properties: connackProperties(st, p, { clientId, ...accepted }),
+          properties: connackProperties(st, p, accepted),
         });
         if (st.version === 5) {
           st.out.write({
@@ -221,12 +227,16 @@ async function accept(
   p: ConnectPacket,
   clientId: string,
   assignedClientId: string | undefined,
+  authenticationData: Uint8Array | undefined,
 ): Promise<void> {
   const terms = negotiate(st, p);
-  const attachment = await attach(st, p, clientId, terms, {
+  const accepted = {
+    clientId,
     assignedClientId,
     serverKeepAlive: terms.serverKeepAlive,
-  });
+    authenticationData,
+  };
+  const attachment = await attach(st, p, clientId, terms, accepted);
   if (!attachment) return;
   const { session } = attachment;
   const clientAliases = st.version === 5
@@ -262,11 +272,7 @@ async function accept(
     // Always 0 after a clean start [MQTT-3.2.2-1] [MQTT-3.2.2-2].
     sessionPresent: !p.clean && session.present,
     reasonCode: ReasonCode.Success,
-    properties: connackProperties(st, p, {
-      clientId,
-      assignedClientId,
-      serverKeepAlive: terms.serverKeepAlive,
-    }),
+    properties: connackProperties(st, p, accepted),
   });
   if (st.takenOverEarly) return takenOver(st);
   startKeepAlive(st, terms.keepAlive);
