@@ -124,7 +124,7 @@ async function serve(config: Config, io: CliIo): Promise<number> {
   } catch (err) {
     logger.error("cannot start", { error: err });
     await server?.close();
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
       io.stderr(`jetmq: ${err.message}\n`);
       return 2;
     }
@@ -195,7 +195,7 @@ async function readNamedFile(path: string): Promise<string> {
   }
 }
 
-const SECRET_KEYS = new Set(["pass", "password", "token"]);
+const SECRET_KEYS = new Set(["pass", "password", "token", "secret"]);
 
 /** JSON replacer hiding credentials in `check-config` output. */
 function redactSecrets(key: string, value: unknown): unknown {

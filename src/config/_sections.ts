@@ -13,6 +13,7 @@ import {
 } from "./defaults.ts";
 import type {
   AuthConfig,
+  AuthMethodConfig,
   LimitsConfig,
   ListenerConfig,
   ListenerKind,
@@ -23,6 +24,7 @@ import type {
 } from "./schema.ts";
 import {
   type Fields,
+  isObject,
   join,
   readArray,
   readBool,
@@ -241,7 +243,12 @@ export function parseAuth(
   path: string,
   issues: ConfigIssue[],
 ): AuthConfig {
-  const f = readObject(value, path, ["allowAnonymous", "users"], issues);
+  const f = readObject(
+    value,
+    path,
+    ["allowAnonymous", "users", "methods"],
+    issues,
+  );
   const list = readArray(f, "users", path, issues) ?? [];
   const users: UserConfig[] = [];
   const seen = new Set<string>();
@@ -281,7 +288,41 @@ export function parseAuth(
       issues,
     ),
     users,
+    methods: parseAuthMethods(f, path, issues),
   };
+}
+
+/** `auth.methods`: `{ module, options? }` entries. */
+function parseAuthMethods(
+  f: Fields,
+  path: string,
+  issues: ConfigIssue[],
+): AuthMethodConfig[] {
+  const list = readArray(f, "methods", path, issues) ?? [];
+  const methods: AuthMethodConfig[] = [];
+  list.forEach((item, i) => {
+    const itemPath = join(join(path, "methods"), i);
+    const m = readObject(item, itemPath, ["module", "options"], issues);
+    const module = readString(m, "module", itemPath, {
+      fallback: undefined,
+      nonEmpty: true,
+    }, issues);
+    if (m.module === undefined) {
+      issues.push({ path: join(itemPath, "module"), message: "required" });
+    }
+    const options = m.options;
+    if (options !== undefined && !isObject(options)) {
+      issues.push({
+        path: join(itemPath, "options"),
+        message: "must be an object",
+      });
+    }
+    if (module === undefined) return;
+    methods.push(
+      isObject(options) ? { module, options: { ...options } } : { module },
+    );
+  });
+  return methods;
 }
 
 /** `log`: level and format. */

@@ -44,7 +44,11 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
     maxQueuedMessages: 100_000,
     maxQueuedBytes: 64 * 1024 * 1024,
   }),
-  auth: Object.freeze({ allowAnonymous: true, users: Object.freeze([]) }),
+  auth: Object.freeze({
+    allowAnonymous: true,
+    users: Object.freeze([]),
+    methods: Object.freeze([]),
+  }),
   log: Object.freeze({ level: "info" as const, format: "pretty" as const }),
   metrics: false as const,
 });

@@ -9,6 +9,7 @@
 export { ConfigError, type ConfigIssue } from "./errors.ts";
 export type {
   AuthConfig,
+  AuthMethodConfig,
   BackendKind,
   Config,
   ConfigInput,

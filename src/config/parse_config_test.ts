@@ -205,6 +205,7 @@ test("parseConfig() reads auth users and refuses duplicates", () => {
   assert.deepEqual(config.auth, {
     allowAnonymous: false,
     users: [{ username: "a", password: "" }],
+    methods: [],
   });
   assert.deepEqual(
     issuesOf({
@@ -252,4 +253,35 @@ test("parseConfig() reads metrics as off, on or host/port", () => {
 test("parseConfig() refuses a non-object input", () => {
   assert.deepEqual(issuesOf(42), [": must be an object"]);
   assert.deepEqual(issuesOf([]), [": must be an object"]);
+});
+
+test("parseConfig() reads auth.methods: module and optional options", () => {
+  const config = parseConfig({
+    auth: {
+      methods: [
+        { module: "./m.ts", options: { secret: "s", n: 1 } },
+        { module: "https://example.com/m.js" },
+      ],
+    },
+  });
+  assert.deepEqual(config.auth.methods, [
+    { module: "./m.ts", options: { secret: "s", n: 1 } },
+    { module: "https://example.com/m.js" },
+  ]);
+  assert.ok(Object.isFrozen(config.auth.methods[0].options));
+  assert.deepEqual(
+    issuesOf({
+      auth: {
+        methods: [{ module: "" }, { options: [] }, "x", { module: "m", y: 1 }],
+      },
+    }),
+    [
+      "auth.methods[0].module: must be a non-empty string",
+      "auth.methods[1].module: required",
+      "auth.methods[1].options: must be an object",
+      "auth.methods[2]: must be an object",
+      "auth.methods[2].module: required",
+      "auth.methods[3].y: unknown key",
+    ],
+  );
 });

@@ -66,10 +66,23 @@ export interface UserConfig {
   password: string;
 }
 
+/**
+ * An MQTT 5 enhanced authentication method loaded at start: an ES module
+ * (path relative to the working directory, or a URL) whose default export
+ * is a factory `(options) => EnhancedAuthMethod`.
+ */
+export interface AuthMethodConfig {
+  module: string;
+  /** Passed to the factory as is. */
+  options?: Readonly<Record<string, unknown>>;
+}
+
 /** Authentication. */
 export interface AuthConfig {
   allowAnonymous: boolean;
   users: readonly UserConfig[];
+  /** Enhanced authentication methods (default none). */
+  methods: readonly AuthMethodConfig[];
 }
 
 /** Log levels, least severe first. */

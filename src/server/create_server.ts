@@ -18,6 +18,7 @@ import { createJetStreamBackend } from "../backend/jetstream/mod.ts";
 import { openNats } from "../transport/nats.ts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type ListenerSpec, type Server, startServer } from "./start_server.ts";
+import { loadAuthMethods } from "./load_auth_methods.ts";
 
 /** Options of `createServer`: what the CLI provides. */
 export interface CreateServerOptions {
@@ -38,6 +39,8 @@ export async function createServer(
   const listeners = await Promise.all(
     config.listeners.map((l) => toListenerSpec(l, options.readTextFile)),
   );
+  // Before the backend opens: a bad module is a configuration error.
+  const methods = await loadAuthMethods(config.auth.methods);
   const backend = await openBackend(config, options);
   return await startServer({
     runtime: options.runtime,
@@ -49,6 +52,7 @@ export async function createServer(
     authenticator: createAuthenticator({
       users: config.auth.users,
       allowAnonymous: config.auth.allowAnonymous,
+      methods,
     }),
     createRouter,
     serveConnection,
