@@ -139,9 +139,10 @@ export interface Session {
   /**
    * Inbound QoS 2 PUBLISH: durably record the packet id and route the
    * message exactly once. Resolves `false` for a duplicate (packet id still
-   * awaiting PUBREL) that must not be routed again ([MQTT-4.3.3-2]).
+   * awaiting PUBREL) that must not be routed again ([MQTT-4.3.3-2]); `0`
+   * when routed and the backend knows no session got a copy (as `publish`).
    */
-  receiveQoS2(packetId: number, message: Message): Promise<boolean>;
+  receiveQoS2(packetId: number, message: Message): Promise<boolean | 0>;
   /** Inbound PUBREL: forget the packet id; resolves false if it was unknown. */
   releaseQoS2(packetId: number): Promise<boolean>;
   /**
@@ -165,9 +166,11 @@ export interface Backend {
   /**
    * Route a message to every matching subscription, on every instance, and
    * store or delete (empty payload) the retained copy when `retain` is set.
-   * Resolves once durable (see module docs).
+   * Resolves once durable (see module docs): with `0` when the backend
+   * knows no session got a copy (v5 reason code 0x10 No matching
+   * subscribers), else with nothing (matched, or not known).
    */
-  publish(message: Message): Promise<void>;
+  publish(message: Message): Promise<number | void>;
   /** Open, resume or take over a session. */
   openSession(options: OpenSessionOptions): Promise<Session>;
   /** Retained messages whose topics match `filter` (not `$share/…`). */

@@ -88,12 +88,12 @@ function publishAcked(
     closeConnection(st, { publishWill: true });
     return undefined;
   };
+  // 0: the backend knows nobody got a copy, 0x10 in v5 (3.1.1 has no code).
+  const acked = (reached: number | boolean | void) =>
+    ackPacket(st, c, p, reached === 0 ? ReasonCode.NoMatchingSubscribers : 0);
   const work = p.qos === 1
-    ? st.router.publish(message).then(() => ackPacket(st, c, p, 0), failed)
-    : c.session.receiveQoS2(packetId, message).then(
-      () => ackPacket(st, c, p, 0),
-      failed,
-    );
+    ? st.router.publish(message).then(acked, failed)
+    : c.session.receiveQoS2(packetId, message).then(acked, failed);
   c.acks.push(work);
   // Bound what we hold for the backend even for clients that ignore ours.
   if (c.acks.size >= st.limits.receiveMaximum) return c.acks.progress();

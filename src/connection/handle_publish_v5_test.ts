@@ -280,3 +280,49 @@ test("deliver does not leave an alias behind for a dropped oversized message", a
   assert.equal(got.topic, "mp/a");
   assert.equal(text(got), "small");
 });
+
+test("handlePublish() v5 PUBACK 0x10 when no subscription matched, 0x00 when one did", async () => {
+  await using broker = await startBroker();
+  const { client } = await broker.connect({
+    clientId: "nm",
+    protocolVersion: 5,
+  });
+  await client.send(publish("nobody/here", "x", 1, 1));
+  const none = await client.next();
+  assert.equal(none.type, PacketType.PUBACK);
+  if (none.type === PacketType.PUBACK) {
+    assert.equal(none.reasonCode, ReasonCode.NoMatchingSubscribers);
+  }
+  await subscriber(broker, "s", "somebody/here", 1);
+  await client.send(publish("somebody/here", "y", 1, 2));
+  const some = await client.next();
+  assert.equal(some.type, PacketType.PUBACK);
+  if (some.type === PacketType.PUBACK) assert.equal(some.reasonCode ?? 0, 0);
+});
+
+test("handlePublish() v5 PUBREC 0x10 when no subscription matched; PUBREL/PUBCOMP follow", async () => {
+  await using broker = await startBroker();
+  const { client } = await broker.connect({
+    clientId: "nm2",
+    protocolVersion: 5,
+  });
+  await client.send(publish("nobody/two", "x", 2, 7));
+  const rec = await client.next();
+  assert.equal(rec.type, PacketType.PUBREC);
+  if (rec.type === PacketType.PUBREC) {
+    assert.equal(rec.reasonCode, ReasonCode.NoMatchingSubscribers);
+  }
+  await client.send({ type: PacketType.PUBREL, packetId: 7 });
+  const comp = await client.next();
+  assert.equal(comp.type, PacketType.PUBCOMP);
+});
+
+test("handlePublish() 3.1.1 PUBACK has no reason code when nothing matched", async () => {
+  await using broker = await startBroker();
+  const { client } = await broker.connect({ clientId: "nm3" });
+  await client.send(publish("nobody/three", "x", 1, 3));
+  assert.deepEqual(await client.next(), {
+    type: PacketType.PUBACK,
+    packetId: 3,
+  });
+});

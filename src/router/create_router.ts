@@ -52,7 +52,7 @@ export function createRouter(options: RouterOptions): Router {
   const live = new Map<string, Live>();
   const opening = new Map<string, Promise<unknown>>();
   const wills = createWillScheduler({
-    publish: (m) => backend.publish(m),
+    publish: async (m) => void await backend.publish(m),
     now,
     setTimer,
     logger,
@@ -169,7 +169,7 @@ export function createRouter(options: RouterOptions): Router {
         },
       };
     },
-    publish(message: Message): Promise<void> {
+    publish(message: Message): Promise<number | void> {
       try {
         return backend.publish(message);
       } catch (err) {

@@ -83,8 +83,11 @@ export interface Router {
    * clean) [MQTT-3.1.3-9].
    */
   attach(options: AttachOptions): Promise<Attachment>;
-  /** Route one message (resolves once durable). */
-  publish(message: Message): Promise<void>;
+  /**
+   * Route one message (resolves once durable); resolves `0` when the
+   * backend knows nobody got a copy (see `Backend.publish`).
+   */
+  publish(message: Message): Promise<number | void>;
   /**
    * Send retained messages after a SUBACK ([MQTT-3.3.1-6]), honouring v5
    * Retain Handling; never for shared subscriptions. `ready` paces the

@@ -196,6 +196,20 @@ export function routingContract(withBackend: WithBackend): void {
       assert.ok(publishes(m0.sink.deliveries).every((d) => d.qos === 0));
     }));
 
+  test("publish() resolves 0 only when no session got a copy (v5 0x10 No matching subscribers)", () =>
+    withBackend(async ({ backend }) => {
+      const none = await backend.publish(msg("nm/none", "a"));
+      assert.ok(none === 0 || none === undefined, `got ${none}`);
+      const s = await connect(backend, "s");
+      await s.subscribe("nm/+", 1);
+      await s.subscribe("$share/g/nm/shared", 1);
+      assert.notEqual(await backend.publish(msg("nm/one", "b")), 0);
+      assert.notEqual(await backend.publish(msg("nm/shared", "c", 0)), 0);
+      assert.notEqual(await s.session.receiveQoS2(9, msg("nm/two", "d")), 0);
+      const q2 = await s.session.receiveQoS2(10, msg("none/two", "e"));
+      assert.ok(q2 === 0 || q2 === true, `got ${q2}`);
+    }));
+
   test("publish() sends a shared copy besides the non-shared one [MQTT-4.8.2-4]", () =>
     withBackend(async ({ backend }) => {
       const s = await connect(backend, "s");

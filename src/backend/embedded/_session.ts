@@ -150,9 +150,9 @@ export function createSessionHandle(
       if (!live() || s.qos2in.has(packetId)) return false;
       s.qos2in.add(packetId);
       if (s.durable) store.putQoS2(s.clientId, packetId);
-      await ctx.publish(message);
+      const reached = await ctx.publish(message);
       await durableCommit();
-      return true;
+      return reached === 0 ? 0 : true;
     },
     releaseQoS2(packetId: number) {
       if (!live() || !s.qos2in.delete(packetId)) return Promise.resolve(false);

@@ -102,8 +102,8 @@ export interface Context {
   /** Sessions whose row (sequence counters) must be rewritten. */
   dirty: Set<SessionState>;
   counters: { queued: number; dropped: number; nextMessageId: number };
-  /** Routes a message (used by inbound QoS 2). */
-  publish(message: Message): Promise<void>;
+  /** Routes a message (used by inbound QoS 2); `0`: nobody got a copy. */
+  publish(message: Message): Promise<number | void>;
   /** Drops a shared subscription's round-robin counter user. */
   unshare(key: string): void;
   /**

@@ -53,6 +53,8 @@ export interface EmbeddedBackendOptions {
 }
 
 const RESOLVED = Promise.resolve();
+/** `publish()`'s answer when no session got a copy (v5 0x10). */
+const NO_MATCH: Promise<number> = Promise.resolve(0);
 
 /**
  * Opens (or creates) the embedded backend in `options.dir`, restoring every
@@ -147,8 +149,12 @@ export async function createEmbeddedBackend(
     matched.push(sub);
   };
 
+  /** Sessions that got a copy from the last `route()`. */
+  let reached = 0;
+
   /** Routes `message`; returns whether a durable copy was written. */
   function route(message: Message, t: number): boolean {
+    reached = 0;
     matched.length = 0;
     ctx.trie.match(message.topic, collect);
     if (matched.length === 0) return false;
@@ -162,6 +168,7 @@ export async function createEmbeddedBackend(
         drop(ctx, s);
         continue;
       }
+      reached++;
       if (copy.qos === 0) {
         deliverNow(ctx, s, {
           kind: "publish",
@@ -198,7 +205,7 @@ export async function createEmbeddedBackend(
     return true;
   }
 
-  function publish(message: Message): Promise<void> {
+  function publish(message: Message): Promise<number | void> {
     if (ctx.closed) {
       return Promise.reject(new Error("Cannot publish: backend closed"));
     }
@@ -209,7 +216,8 @@ export async function createEmbeddedBackend(
     }
     let wrote = message.retain && keepRetained(message);
     if (route(message, t)) wrote = true;
-    return wrote ? store.committed() : RESOLVED;
+    if (reached > 0) return wrote ? store.committed() : RESOLVED;
+    return wrote ? store.committed().then(() => 0) : NO_MATCH;
   }
 
   function openSession(o: OpenSessionOptions): Promise<Session> {

@@ -211,3 +211,25 @@ test("createEmbeddedBackend() logs and counts queued copies discarded when a ses
     await backend.close();
   }
 });
+
+test("createEmbeddedBackend() publish() and receiveQoS2() resolve 0 when no session got a copy", async () => {
+  const backend = await open("", { memory: true });
+  try {
+    assert.equal(await backend.publish(msg("nobody", "a")), 0);
+    assert.equal(
+      await backend.publish(msg("nobody/r", "kept", 1, { retain: true })),
+      0,
+    );
+    const me = await connect(backend, "me");
+    await me.subscribe("mine", 1, { noLocal: true });
+    assert.equal(
+      await backend.publish(msg("mine", "own", 1, { origin: "me" })),
+      0,
+    );
+    assert.equal(await backend.publish(msg("mine", "theirs")), undefined);
+    assert.equal(await me.session.receiveQoS2(1, msg("nobody", "q2")), 0);
+    assert.equal(await me.session.receiveQoS2(2, msg("mine", "q2")), true);
+  } finally {
+    await backend.close();
+  }
+});
