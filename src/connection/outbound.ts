@@ -85,6 +85,12 @@ function deliverPublish(
       // Over the client's Maximum Packet Size [MQTT-3.1.2-25]; an alias
       // introduced by this packet never reached the client.
       if (fresh !== undefined) c.outboundAliases!.forget(fresh);
+      // Never silent: the publisher may have had its PUBACK.
+      st.logger.warn("Message over the client's Maximum Packet Size dropped", {
+        clientId: c.clientId,
+        topic: m.topic,
+        maximumPacketSize: c.clientMaxPacketSize,
+      });
       return drop(st, c, d, "jetmq_messages_too_large_for_client_total");
     }
     return;

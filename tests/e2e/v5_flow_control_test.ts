@@ -285,6 +285,11 @@ for (
         "jetmq_messages_too_large_for_client_total",
       );
       assert.equal(after - before, 2);
+      // The QoS 1 one was PUBACKed to its publisher: logged too.
+      await server.waitForLog((r) =>
+        r.msg === "Message over the client's Maximum Packet Size dropped" &&
+        r.topic === topic && r.maximumPacketSize === 256
+      );
     });
 
     test("MQTT.js v5 with a Maximum Packet Size gets only the messages that fit", async () => {
