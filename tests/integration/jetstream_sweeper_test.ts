@@ -91,3 +91,30 @@ test("the sweeper deletes our retained tombstones once other instances saw them"
     await nc.close();
   }
 });
+
+test("the sweeper hands a swept member's unacknowledged shared copy to another member at once (§4.8.2)", async () => {
+  await using server = await startNatsServer();
+  const nc = await natsConnect({ servers: server.url });
+  const clock = createClock();
+  const backend = await createJetStreamBackend({
+    nc,
+    now: clock.now,
+    sweepInterval: 20,
+  });
+  try {
+    const gone = await connect(backend, "gone");
+    await gone.subscribe("$share/g/sw", 1);
+    await backend.publish(msg("sw", "a"));
+    assert.equal((await gone.sink.next(1)).length, 1);
+    await gone.session.detach(10);
+    const stay = await connect(backend, "stay");
+    await stay.subscribe("$share/g/sw", 1);
+    clock.advance(11_000);
+    // Well before the 30 s ack wait would redeliver it.
+    const [d] = await stay.sink.next(1);
+    assert.equal(d.kind === "publish" && d.qos, 1);
+  } finally {
+    await backend.close();
+    await nc.close();
+  }
+});

@@ -141,6 +141,8 @@ export interface SessionState extends InterestHolder, SharedMember {
   restore(record: SessionRecord, seq: number, repair?: boolean): Promise<void>;
   /** Delete consumers and in-flight state. */
   clear(): Promise<void>;
+  /** The session ended elsewhere (sweeper): see `handBack`. */
+  handBack(): void;
   toRecord(): SessionRecord;
   save(): Promise<void>;
   queued(): number;
@@ -553,13 +555,14 @@ export function createSessionState(
         for (const h of fs.halves) releaseSubject(h);
       }
       filters.clear();
-      handBack(core);
+      state.handBack();
       byPid.clear();
       bySeq.clear();
       waiting.length = 0;
       done.length = 0;
       await Promise.all(refs.map((ref) => consumers.destroy(ctx, ref)));
     },
+    handBack: () => handBack(core),
     toRecord: () => toRecord(core),
     save() {
       const run = saving.then(async () => {

@@ -337,7 +337,10 @@ export async function createJetStreamBackend(
     tick: () => retained.cleanup(10_000),
     removed(clientId) {
       const state = sessions.get(clientId);
-      if (state && !state.attachment) forget(state);
+      if (!state || state.attachment) return;
+      forget(state);
+      // Its shared copies go to another member now, not after ack wait.
+      state.handBack();
     },
   });
   const statusIter = nc.status()[Symbol.asyncIterator]();
