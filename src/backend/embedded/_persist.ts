@@ -32,6 +32,7 @@ export function writeEntry(ctx: Context, s: SessionState, e: QueueEntry): void {
     retain: e.retain ? 1 : 0,
     sub_ids: e.subscriptionIds ? JSON.stringify(e.subscriptionIds) : null,
     state: e.pubrel ? QueueState.Pubrel : QueueState.Publish,
+    shared: e.shared ?? null,
   };
   const { message } = stored;
   if (stored.refs === 0 && stored.unwritten <= 1) {

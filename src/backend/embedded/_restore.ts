@@ -81,6 +81,7 @@ export function restore(
       row: row.message_id === 0 ? RowKind.Inline : RowKind.Ref,
     };
     if (row.sub_ids !== null) e.subscriptionIds = JSON.parse(row.sub_ids);
+    if (row.shared !== null && row.shared !== undefined) e.shared = row.shared;
     if (row.message_id !== 0) m.refs++;
     ctx.counters.queued++;
     if (e.pubrel || e.seq <= s.sentSeq) s.inflight.set(packetIdOf(e.seq), e);

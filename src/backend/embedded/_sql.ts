@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import type { Snapshot } from "./_store.ts";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS queue (
   msg_retain INTEGER,
   props TEXT,
   expires_at INTEGER,
-  origin TEXT
+  origin TEXT,
+  -- The $share/<group>/<filter> a shared copy was chosen for (§4.8.2).
+  shared TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS queue_session ON queue (client_id, seq);
 CREATE TABLE IF NOT EXISTS qos2_in (
@@ -87,6 +89,10 @@ export function migrate(db: DatabaseSync): void {
       `Cannot open database: schema version ${row.user_version} is newer than ${SCHEMA_VERSION}`,
     );
   }
+  if (row.user_version === 1) {
+    // 1 → 2: queue rows remember the shared subscription of their copy.
+    db.exec("ALTER TABLE queue ADD COLUMN shared TEXT");
+  }
   db.exec(SCHEMA);
   db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
 }
@@ -95,12 +101,12 @@ export function migrate(db: DatabaseSync): void {
 export const INLINE_BATCH = 8;
 
 /** Parameters of one inline queue row. */
-export const INLINE_PARAMS = 13;
+export const INLINE_PARAMS = 14;
 
 const INSERT_INLINE = `INSERT OR REPLACE INTO queue (client_id, seq,
   message_id, qos, retain, sub_ids, state, topic, payload, msg_qos, msg_retain,
-  props, expires_at, origin) VALUES `;
-const INLINE_VALUES = "(?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  props, expires_at, origin, shared) VALUES `;
+const INLINE_VALUES = "(?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /** Every statement the store runs. */
 export function prepareAll(db: DatabaseSync) {
@@ -131,8 +137,8 @@ export function prepareAll(db: DatabaseSync) {
     ),
     deleteMessage: p("DELETE FROM messages WHERE id = ?"),
     putQueued: p(
-      `INSERT OR REPLACE INTO queue (client_id, seq, message_id, qos, retain, sub_ids, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO queue (client_id, seq, message_id, qos, retain, sub_ids, state, shared)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     setQueuedState: p(
       "UPDATE queue SET state = ? WHERE client_id = ? AND seq = ?",

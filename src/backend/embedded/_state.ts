@@ -35,7 +35,7 @@ export interface QueueEntry {
   qos: 1 | 2;
   retain: boolean;
   subscriptionIds?: number[];
-  /** The `$share/<group>/<filter>` it was chosen for (not kept on restart). */
+  /** The `$share/<group>/<filter>` it was chosen for, if any. */
   shared?: string;
   /** PUBREC received: a PUBREL is owed. */
   pubrel: boolean;

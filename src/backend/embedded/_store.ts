@@ -50,6 +50,8 @@ export interface QueueRow {
   retain: number;
   sub_ids: string | null;
   state: number;
+  /** `$share/<group>/<filter>` of a shared copy, else null. */
+  shared: string | null;
 }
 
 /** A `queue` row as read back, inline message columns included. */
@@ -242,6 +244,7 @@ export function openStore(options: StoreOptions): Store {
         r.retain,
         r.sub_ids,
         r.state,
+        r.shared,
       ),
     putQueuedInline(r, m, retain) {
       begin();
@@ -259,6 +262,7 @@ export function openStore(options: StoreOptions): Store {
         m.props,
         m.expires_at,
         m.origin,
+        r.shared,
       );
       if (inline.length === INLINE_BATCH * INLINE_PARAMS) flushInline();
     },

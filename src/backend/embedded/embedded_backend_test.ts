@@ -233,3 +233,60 @@ test("createEmbeddedBackend() publish() and receiveQoS2() resolve 0 when no sess
     await backend.close();
   }
 });
+
+test("createEmbeddedBackend() a shared copy of a durable member still goes to another member when its session ends after a restart (§4.8.2)", async () => {
+  await withDir(async (dir) => {
+    const first = await open(dir);
+    const m1 = await connect(first, "m1");
+    await m1.subscribe("$share/g/rs", 1);
+    await first.publish(msg("rs", "a"));
+    assert.deepEqual((await m1.sink.next(1)).map(text), ["a"]);
+    await m1.session.detach(3600);
+    await first.close();
+    const backend = await open(dir);
+    try {
+      const m2 = await connect(backend, "m2");
+      await m2.subscribe("$share/g/rs", 1);
+      const back = await connect(backend, "m1", { resume: false });
+      await back.session.detach(0);
+      assert.deepEqual((await m2.sink.next(1)).map(text), ["a"]);
+      assert.equal(backend.stats().dropped, 0);
+    } finally {
+      await backend.close();
+    }
+  });
+});
+
+test("createEmbeddedBackend() opens a schema 1 database and adds the shared column", async () => {
+  await withDir(async (dir) => {
+    const db = new DatabaseSync(join(dir, "jetmq.db"));
+    db.exec(
+      `CREATE TABLE queue (id INTEGER PRIMARY KEY, client_id TEXT NOT NULL,
+      seq INTEGER NOT NULL, message_id INTEGER NOT NULL, qos INTEGER NOT NULL,
+      retain INTEGER NOT NULL, sub_ids TEXT, state INTEGER NOT NULL,
+      topic TEXT, payload BLOB, msg_qos INTEGER, msg_retain INTEGER,
+      props TEXT, expires_at INTEGER, origin TEXT);
+      PRAGMA user_version = 1;`,
+    );
+    db.close();
+    const backend = await open(dir);
+    try {
+      const s = await connect(backend, "s");
+      await s.subscribe("$share/g/m", 1);
+      await backend.publish(msg("m", "x"));
+      assert.deepEqual((await s.sink.next(1)).map(text), ["x"]);
+    } finally {
+      await backend.close();
+    }
+    const check = new DatabaseSync(join(dir, "jetmq.db"));
+    const cols = check.prepare("PRAGMA table_info(queue)").all() as {
+      name: string;
+    }[];
+    const version = check.prepare("PRAGMA user_version").get() as {
+      user_version: number;
+    };
+    check.close();
+    assert.ok(cols.some((c) => c.name === "shared"));
+    assert.equal(version.user_version, 2);
+  });
+});
