@@ -6,7 +6,7 @@
  */
 
 import type { QoS } from "../../codec/types.ts";
-import type { Delivery } from "../types.ts";
+import type { Delivery, Message } from "../types.ts";
 import {
   type Context,
   markDirty,
@@ -181,6 +181,24 @@ export function received(
   if (e === undefined || e.qos !== 2 || e.pubrel) return;
   e.pubrel = true;
   if (s.durable) ctx.store.setQueuedState(s.clientId, e.seq, QueueState.Pubrel);
+}
+
+/** A QoS 0 copy of `message`, delivered through `deliverNow`. */
+export function deliverQoS0(
+  ctx: Context,
+  s: SessionState,
+  message: Message,
+  retain: boolean,
+  subscriptionIds: number[] | undefined,
+): void {
+  deliverNow(ctx, s, {
+    kind: "publish",
+    message,
+    qos: 0,
+    dup: false,
+    retain,
+    ...(subscriptionIds ? { subscriptionIds } : {}),
+  });
 }
 
 /** A QoS 0 delivery: sent now, held until resume, or dropped offline. */

@@ -9,7 +9,7 @@
 
 import type { QoS } from "../../codec/types.ts";
 import type { MatchedSubscription, PickMember } from "../fanout.ts";
-import { deliverNow, queueCopy } from "./_queue.ts";
+import { deliverQoS0, queueCopy } from "./_queue.ts";
 import { type Context, type QueueEntry, storedOf } from "./_state.ts";
 
 /**
@@ -51,14 +51,7 @@ export function reshare(
       ? [options.subscriptionId]
       : undefined;
     if (qos === 0) {
-      deliverNow(ctx, s, {
-        kind: "publish",
-        message,
-        qos: 0,
-        dup: false,
-        retain,
-        ...(subscriptionIds ? { subscriptionIds } : {}),
-      });
+      deliverQoS0(ctx, s, message, retain, subscriptionIds);
       continue;
     }
     queueCopy(ctx, s, storedOf(message), qos, retain, subscriptionIds, key);

@@ -24,7 +24,7 @@ import {
   type SessionState,
   storedOf,
 } from "./_state.ts";
-import { ack, deliverNow, queueCopy, received, resume } from "./_queue.ts";
+import { ack, deliverQoS0, queueCopy, received, resume } from "./_queue.ts";
 import { drop, persist } from "./_persist.ts";
 
 /** Largest finite session expiry; this value itself means "never". */
@@ -121,14 +121,7 @@ export function createSessionHandle(
         return Promise.resolve();
       }
       if (qos === 0) {
-        deliverNow(ctx, s, {
-          kind: "publish",
-          message,
-          qos: 0,
-          dup: false,
-          retain,
-          ...(subscriptionIds ? { subscriptionIds } : {}),
-        });
+        deliverQoS0(ctx, s, message, retain, subscriptionIds);
       } else {
         queueCopy(ctx, s, storedOf(message), qos, retain, subscriptionIds);
       }

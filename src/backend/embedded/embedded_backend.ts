@@ -29,7 +29,7 @@ import {
   type StoredMessage,
   storedOf,
 } from "./_state.ts";
-import { commitBatch, deliverNow, queueCopy } from "./_queue.ts";
+import { commitBatch, deliverQoS0, queueCopy } from "./_queue.ts";
 import { drop, persist, unpersist, writeBatch } from "./_persist.ts";
 import { reshare } from "./_reshare.ts";
 import { openStore } from "./_store.ts";
@@ -170,16 +170,7 @@ export async function createEmbeddedBackend(
       }
       reached++;
       if (copy.qos === 0) {
-        deliverNow(ctx, s, {
-          kind: "publish",
-          message,
-          qos: 0,
-          dup: false,
-          retain: copy.retain,
-          ...(copy.subscriptionIds
-            ? { subscriptionIds: copy.subscriptionIds }
-            : {}),
-        });
+        deliverQoS0(ctx, s, message, copy.retain, copy.subscriptionIds);
         continue;
       }
       stored ??= storedOf(message);
