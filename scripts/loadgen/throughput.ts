@@ -39,7 +39,10 @@ async function subscribers(
       onPublish: () => c.received++,
       onChunk: () => c.wake(),
     });
-    await s.subscribe([filter], qos);
+    const granted = await s.subscribe([filter], qos);
+    if (!(granted[0] < 0x80)) {
+      throw new Error(`Cannot subscribe ${filter}: SUBACK ${granted[0]}`);
+    }
     subs.push(s);
   }
   return subs;
