@@ -19,8 +19,10 @@ export interface AckFloor {
 }
 
 interface Track {
-  /** Outstanding stream sequences, ascending. */
+  /** Outstanding stream sequences, ascending, from `head` on. */
   seqs: number[];
+  /** First outstanding index: the prefix is consumed without moving it. */
+  head: number;
   replies: Map<number, string>;
   finished: Set<number>;
 }
@@ -38,7 +40,7 @@ export function createAckFloor(send: (reply: string) => void): AckFloor {
   const track = (consumer: string): Track => {
     let t = tracks.get(consumer);
     if (!t) {
-      t = { seqs: [], replies: new Map(), finished: new Set() };
+      t = { seqs: [], head: 0, replies: new Map(), finished: new Set() };
       tracks.set(consumer, t);
     }
     return t;
@@ -49,8 +51,9 @@ export function createAckFloor(send: (reply: string) => void): AckFloor {
       if (!t.replies.has(sseq)) {
         const seqs = t.seqs;
         let i = seqs.length;
-        while (i > 0 && seqs[i - 1] > sseq) i--;
-        seqs.splice(i, 0, sseq);
+        while (i > t.head && seqs[i - 1] > sseq) i--;
+        if (i === seqs.length) seqs.push(sseq); // In order: the usual case.
+        else seqs.splice(i, 0, sseq);
       }
       t.replies.set(sseq, reply);
     },
@@ -58,20 +61,33 @@ export function createAckFloor(send: (reply: string) => void): AckFloor {
       const t = tracks.get(consumer);
       if (!t || !t.replies.has(sseq)) {
         // Not tracked (older than anything outstanding): ack it alone.
-        if (!t || t.seqs.length === 0 || t.seqs[0] > sseq) send(reply);
+        if (!t || t.head === t.seqs.length || t.seqs[t.head] > sseq) {
+          send(reply);
+        }
         return;
       }
-      t.finished.add(sseq);
+      const { seqs, replies } = t;
+      const start = t.head;
       let last: string | undefined;
-      let n = 0;
-      while (n < t.seqs.length && t.finished.has(t.seqs[n])) {
-        const seq = t.seqs[n++];
-        last = t.replies.get(seq);
-        t.replies.delete(seq);
-        t.finished.delete(seq);
+      let n = start;
+      if (seqs[n] === sseq) {
+        // In order: no detour through `finished`.
+        last = replies.get(sseq);
+        replies.delete(sseq);
+        n++;
+      } else t.finished.add(sseq);
+      while (n < seqs.length && t.finished.delete(seqs[n])) {
+        last = replies.get(seqs[n]);
+        replies.delete(seqs[n++]);
       }
-      if (n === 0) return;
-      t.seqs.splice(0, n);
+      if (n === start) return;
+      if (n === seqs.length) {
+        seqs.length = 0;
+        t.head = 0;
+      } else if (n > 1024 && n * 2 > seqs.length) {
+        t.seqs = seqs.slice(n);
+        t.head = 0;
+      } else t.head = n;
       due.set(consumer, last!);
       if (!scheduled) {
         scheduled = true;

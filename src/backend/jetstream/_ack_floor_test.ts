@@ -30,3 +30,20 @@ test("createAckFloor() holds an out-of-order ack until the gap is done", async (
   await tick();
   assert.deepEqual(sent, ["r7", "old"]);
 });
+
+test("createAckFloor() keeps the floor over long in-order runs and late gaps", async () => {
+  const sent: string[] = [];
+  const floor = createAckFloor((r) => sent.push(r));
+  for (let s = 1; s <= 3000; s++) floor.seen("c", s, `r${s}`);
+  for (let s = 1; s <= 2500; s++) floor.done("c", s, `r${s}`);
+  await tick();
+  assert.deepEqual(sent, ["r2500"]);
+  floor.seen("c", 3002, "r3002");
+  floor.seen("c", 3001, "r3001"); // Arrives out of order.
+  for (const s of [3002, 2501, 3001]) floor.done("c", s, `r${s}`);
+  await tick();
+  assert.deepEqual(sent, ["r2500", "r2501"]);
+  for (let s = 2502; s <= 3000; s++) floor.done("c", s, `r${s}`);
+  await tick();
+  assert.deepEqual(sent, ["r2500", "r2501", "r3002"]);
+});
