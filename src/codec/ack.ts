@@ -12,7 +12,7 @@ import {
   endPacket,
   malformed,
   protocolError,
-  readU16,
+  readPacketId,
   readU8,
   writeFixedHeader,
   writeU8,
@@ -75,8 +75,7 @@ export function decodeAck(
   if (version < 5 && len !== 2) {
     malformed(what, `remaining length is ${len}, not 2`);
   }
-  const packetId = readU16(r, what, "packet identifier");
-  if (packetId === 0) malformed(what, "packet identifier is 0 [MQTT-2.3.1-1]");
+  const packetId = readPacketId(r, what);
   const packet = { type, packetId } as AnyAckPacket;
   if (len > 2) {
     const code = readU8(r, what, "reason code");

@@ -86,6 +86,21 @@ export function readU16(r: ByteReader, what: string, field: string): number {
   return (r.buf[p] << 8) | r.buf[p + 1];
 }
 
+/**
+ * Reads a Packet Identifier (§2.2.1), which must not be 0 [MQTT-2.3.1-1].
+ *
+ * @example
+ * ```ts
+ * import { createByteReader, readPacketId } from "./primitives.ts";
+ * readPacketId(createByteReader(new Uint8Array([0, 7])), "PUBACK"); // 7
+ * ```
+ */
+export function readPacketId(r: ByteReader, what: string): number {
+  const packetId = readU16(r, what, "packet identifier");
+  if (packetId === 0) malformed(what, "packet identifier is 0 [MQTT-2.3.1-1]");
+  return packetId;
+}
+
 /** Reads a big-endian Four Byte Integer (§1.5.3). */
 export function readU32(r: ByteReader, what: string, field: string): number {
   const p = r.pos;

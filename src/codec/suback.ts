@@ -13,7 +13,7 @@ import {
   endPacket,
   malformed,
   protocolError,
-  readU16,
+  readPacketId,
   readU8,
   writeU16,
   writeU8,
@@ -55,8 +55,7 @@ export function decodeSuback(
   r: ByteReader,
   version: ProtocolVersion,
 ): SubackPacket {
-  const packetId = readU16(r, WHAT, "packet identifier");
-  if (packetId === 0) malformed(WHAT, "packet identifier is 0 [MQTT-2.3.1-1]");
+  const packetId = readPacketId(r, WHAT);
   const packet: SubackPacket = {
     type: PacketType.SUBACK,
     packetId,

@@ -12,8 +12,8 @@ import {
   endPacket,
   malformed,
   protocolError,
+  readPacketId,
   readString,
-  readU16,
   readU8,
   writeString,
   writeU16,
@@ -46,8 +46,7 @@ export function decodeSubscribe(
   r: ByteReader,
   version: ProtocolVersion,
 ): SubscribePacket {
-  const packetId = readU16(r, WHAT, "packet identifier");
-  if (packetId === 0) malformed(WHAT, "packet identifier is 0 [MQTT-2.3.1-1]");
+  const packetId = readPacketId(r, WHAT);
   const packet: SubscribePacket = {
     type: PacketType.SUBSCRIBE,
     packetId,

@@ -12,7 +12,7 @@ import {
   endPacket,
   malformed,
   protocolError,
-  readU16,
+  readPacketId,
   readU8,
   writeU16,
   writeU8,
@@ -52,8 +52,7 @@ export function decodeUnsuback(
   if (version < 5 && r.end - r.pos !== 2) {
     malformed(WHAT, `remaining length is ${r.end - r.pos}, not 2`);
   }
-  const packetId = readU16(r, WHAT, "packet identifier");
-  if (packetId === 0) malformed(WHAT, "packet identifier is 0 [MQTT-2.3.1-1]");
+  const packetId = readPacketId(r, WHAT);
   const packet: UnsubackPacket = { type: PacketType.UNSUBACK, packetId };
   if (version < 5) return packet;
   const properties = decodeProperties(r, PacketType.UNSUBACK);

@@ -9,10 +9,9 @@ import {
   type ByteReader,
   type ByteWriter,
   endPacket,
-  malformed,
   protocolError,
+  readPacketId,
   readString,
-  readU16,
   writeString,
   writeU16,
 } from "./primitives.ts";
@@ -37,8 +36,7 @@ export function decodeUnsubscribe(
   r: ByteReader,
   version: ProtocolVersion,
 ): UnsubscribePacket {
-  const packetId = readU16(r, WHAT, "packet identifier");
-  if (packetId === 0) malformed(WHAT, "packet identifier is 0 [MQTT-2.3.1-1]");
+  const packetId = readPacketId(r, WHAT);
   const packet: UnsubscribePacket = {
     type: PacketType.UNSUBSCRIBE,
     packetId,
