@@ -17,6 +17,7 @@ import {
   writeFixedHeader,
   writeU8,
 } from "./primitives.ts";
+import { PACKET_NAMES } from "./packet_names.ts";
 import { decodeProperties, encodeProperties } from "./properties.ts";
 import type { ReasonCode } from "./reason_codes.ts";
 import type {
@@ -37,8 +38,6 @@ export type AnyAckPacket =
 
 /** The packet types of {@link AnyAckPacket}. */
 export type AckType = AnyAckPacket["type"];
-
-const NAMES = ["", "", "", "", "PUBACK", "PUBREC", "PUBREL", "PUBCOMP"];
 
 /** Reason codes of PUBACK and PUBREC (§3.4.2.1, §3.5.2.1). */
 export const PUBACK_REASON_CODES: ReadonlySet<number> = new Set([
@@ -70,7 +69,7 @@ export function decodeAck(
   type: AckType,
   version: ProtocolVersion,
 ): AnyAckPacket {
-  const what = NAMES[type];
+  const what = PACKET_NAMES[type];
   const len = r.end - r.pos;
   if (version < 5 && len !== 2) {
     malformed(what, `remaining length is ${len}, not 2`);

@@ -11,6 +11,7 @@ import { decodeConnect } from "./connect.ts";
 import { decodeDisconnect } from "./disconnect.ts";
 import { decodePing } from "./ping.ts";
 import { type ByteReader, malformed } from "./primitives.ts";
+import { PACKET_NAMES } from "./packet_names.ts";
 import { decodePublish } from "./publish.ts";
 import { decodeSuback } from "./suback.ts";
 import { decodeSubscribe } from "./subscribe.ts";
@@ -18,26 +19,6 @@ import { decodeUnsuback } from "./unsuback.ts";
 import { decodeUnsubscribe } from "./unsubscribe.ts";
 import type { Packet, ProtocolVersion } from "./types.ts";
 import { PacketType } from "./types.ts";
-
-/** Packet names by type nibble, for messages. */
-export const PACKET_NAMES: readonly string[] = [
-  "reserved packet type 0",
-  "CONNECT",
-  "CONNACK",
-  "PUBLISH",
-  "PUBACK",
-  "PUBREC",
-  "PUBREL",
-  "PUBCOMP",
-  "SUBSCRIBE",
-  "SUBACK",
-  "UNSUBSCRIBE",
-  "UNSUBACK",
-  "PINGREQ",
-  "PINGRESP",
-  "DISCONNECT",
-  "AUTH",
-];
 
 /**
  * Checks the first byte of a fixed header: the packet type is defined for

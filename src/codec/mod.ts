@@ -53,7 +53,8 @@ export {
   type PropertyDefinition,
   WILL_PROPERTIES,
 } from "./properties.ts";
-export { checkFixedHeader, decodeBody, PACKET_NAMES } from "./decode_packet.ts";
+export { checkFixedHeader, decodeBody } from "./decode_packet.ts";
+export { PACKET_NAMES } from "./packet_names.ts";
 export { encodePacket, encodePacketInto } from "./encode_packet.ts";
 export {
   createPacketDecoder,

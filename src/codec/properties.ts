@@ -7,6 +7,7 @@
  */
 
 import { MqttError } from "./errors.ts";
+import { PACKET_NAMES as PACKET_TYPE_NAMES } from "./packet_names.ts";
 import { ReasonCode } from "./reason_codes.ts";
 import type { Properties, UserProperty } from "./types.ts";
 import { PacketType } from "./types.ts";
@@ -145,23 +146,10 @@ export function propertyById(id: number): PropertyDefinition | undefined {
   return BY_ID[id];
 }
 
-const PACKET_NAMES = [
+/** Packet names for messages; type 0 names the Will Properties of CONNECT. */
+const PACKET_NAMES: readonly string[] = [
   "Will Properties",
-  "CONNECT",
-  "CONNACK",
-  "PUBLISH",
-  "PUBACK",
-  "PUBREC",
-  "PUBREL",
-  "PUBCOMP",
-  "SUBSCRIBE",
-  "SUBACK",
-  "UNSUBSCRIBE",
-  "UNSUBACK",
-  "PINGREQ",
-  "PINGRESP",
-  "DISCONNECT",
-  "AUTH",
+  ...PACKET_TYPE_NAMES.slice(1),
 ];
 
 /**
