@@ -99,7 +99,13 @@ async function start(
       return {
         ...j,
         notes: [...j.notes, "nats-server 2.9.10 with JetStream"],
-        stop: async () => (await j.stop(), await nats.broker.stop()),
+        stop: async () => {
+          try {
+            await j.stop();
+          } finally {
+            await nats.broker.stop();
+          }
+        },
       };
     } catch (err) {
       await nats.broker.stop();

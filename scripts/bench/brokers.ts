@@ -115,20 +115,25 @@ export async function waitPort(
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((res) => child.once("exit", res));
-  try {
-    process.kill(-child.pid!, "SIGTERM");
-  } catch {
-    return; // already gone
-  }
-  const t = setTimeout(() => {
+  const kill = (signal: "SIGTERM" | "SIGKILL") => {
     try {
-      process.kill(-child.pid!, "SIGKILL");
+      process.kill(-child.pid!, signal);
     } catch {
-      // Exited between the check and the kill.
+      // The group is gone already.
     }
-  }, 5_000);
-  await exited;
-  clearTimeout(t);
+  };
+  kill("SIGTERM");
+  // SIGKILL after 5 s; never wait on the exit event alone (a wait with no
+  // timer pending would let the runtime exit and leak the other children).
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<void>((res) => {
+    timer = setTimeout(() => {
+      kill("SIGKILL");
+      timer = setTimeout(res, 2_000);
+    }, 5_000);
+  });
+  await Promise.race([exited, deadline]);
+  clearTimeout(timer);
 }
 
 async function launch(
