@@ -1,22 +1,16 @@
 /**
- * One reader per configuration section. Private to `config/`.
+ * One reader per configuration section but `listeners` (`_listeners.ts`).
+ * Private to `config/`.
  *
  * @module
  */
 
 import type { ConfigIssue } from "./errors.ts";
-import {
-  DEFAULT_CONFIG as D,
-  DEFAULT_PORTS,
-  LISTENER_DEFAULTS,
-  METRICS_DEFAULTS,
-} from "./defaults.ts";
+import { DEFAULT_CONFIG as D, METRICS_DEFAULTS } from "./defaults.ts";
 import type {
   AuthConfig,
   AuthMethodConfig,
   LimitsConfig,
-  ListenerConfig,
-  ListenerKind,
   LogConfig,
   MetricsConfig,
   NatsConfig,
@@ -34,105 +28,7 @@ import {
   readString,
 } from "./_reader.ts";
 
-const KINDS: readonly ListenerKind[] = ["tcp", "tls", "ws", "wss"];
 const MAX = Number.MAX_SAFE_INTEGER;
-
-/** `listeners`: a non-empty array; TLS files only (and always) for tls/wss. */
-export function parseListeners(
-  value: unknown,
-  path: string,
-  issues: ConfigIssue[],
-): ListenerConfig[] {
-  if (value === undefined) return D.listeners.map((l) => ({ ...l }));
-  if (!Array.isArray(value) || value.length === 0) {
-    issues.push({ path, message: "must be a non-empty array" });
-    return [];
-  }
-  return value.map((item, i) => parseListener(item, join(path, i), issues));
-}
-
-function parseListener(
-  value: unknown,
-  path: string,
-  issues: ConfigIssue[],
-): ListenerConfig {
-  const f = readObject(
-    value,
-    path,
-    ["kind", "host", "port", "tls", "path"],
-    issues,
-  );
-  const kind = readEnum(f, "kind", path, KINDS, "tcp", issues);
-  const listener: ListenerConfig = {
-    kind,
-    host: readString(f, "host", path, {
-      fallback: LISTENER_DEFAULTS.host,
-      nonEmpty: true,
-    }, issues),
-    port: readInt(f, "port", path, {
-      min: 0,
-      max: 65535,
-      fallback: DEFAULT_PORTS[kind],
-    }, issues),
-  };
-  const secure = kind === "tls" || kind === "wss";
-  if (f.tls !== undefined && !secure) {
-    issues.push({
-      path: join(path, "tls"),
-      message: `not allowed for kind "${kind}"`,
-    });
-  } else if (secure) {
-    if (f.tls === undefined) {
-      issues.push({
-        path: join(path, "tls"),
-        message: `required for kind "${kind}"`,
-      });
-    } else {
-      const tlsPath = join(path, "tls");
-      const t = readObject(
-        f.tls,
-        tlsPath,
-        ["certFile", "keyFile", "caFile"],
-        issues,
-      );
-      const certFile = readString(t, "certFile", tlsPath, {
-        fallback: undefined,
-        nonEmpty: true,
-      }, issues);
-      const keyFile = readString(t, "keyFile", tlsPath, {
-        fallback: undefined,
-        nonEmpty: true,
-      }, issues);
-      const caFile = readString(t, "caFile", tlsPath, {
-        fallback: undefined,
-        nonEmpty: true,
-      }, issues);
-      if (certFile === undefined && t.certFile === undefined) {
-        issues.push({ path: join(tlsPath, "certFile"), message: "required" });
-      }
-      if (keyFile === undefined && t.keyFile === undefined) {
-        issues.push({ path: join(tlsPath, "keyFile"), message: "required" });
-      }
-      listener.tls = { certFile: certFile ?? "", keyFile: keyFile ?? "" };
-      if (caFile !== undefined) listener.tls.caFile = caFile;
-    }
-  }
-  if (kind === "ws" || kind === "wss") {
-    const p = readString(f, "path", path, {
-      fallback: LISTENER_DEFAULTS.wsPath,
-    }, issues);
-    if (!p.startsWith("/")) {
-      issues.push({ path: join(path, "path"), message: 'must start with "/"' });
-    }
-    listener.path = p;
-  } else if (f.path !== undefined) {
-    issues.push({
-      path: join(path, "path"),
-      message: `not allowed for kind "${kind}"`,
-    });
-  }
-  return listener;
-}
 
 /** `nats`: servers (array, or comma-separated string), credentials, prefix. */
 export function parseNats(

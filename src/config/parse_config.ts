@@ -9,10 +9,10 @@ import { ConfigError, type ConfigIssue } from "./errors.ts";
 import { DEFAULT_CONFIG } from "./defaults.ts";
 import type { Config } from "./schema.ts";
 import { deepFreeze, readEnum, readObject, readString } from "./_reader.ts";
+import { parseListeners } from "./_listeners.ts";
 import {
   parseAuth,
   parseLimits,
-  parseListeners,
   parseLog,
   parseMetrics,
   parseNats,
