@@ -7,4 +7,5 @@
  */
 
 export { serveConnection } from "./serve_connection.ts";
+export { createShutdownGroup, type ShutdownGroup } from "./shutdown_group.ts";
 export type { ConnectionOptions, Limits } from "./types.ts";

@@ -47,8 +47,7 @@ export async function serveConnection(
       publishWill: true,
     });
   };
-  if (options.signal.aborted) onAbort();
-  else options.signal.addEventListener("abort", onAbort, { once: true });
+  const removeOnAbort = onShutdown(options, onAbort);
   startConnectTimer(st);
   // The synchronous decoder straight on the transport: no extra stream
   // stage (and its queues and promises) per connection.
@@ -63,10 +62,22 @@ export async function serveConnection(
   } catch (err) {
     await onReadError(st, err);
   } finally {
-    options.signal.removeEventListener("abort", onAbort);
+    removeOnAbort();
     reader.releaseLock();
   }
   await st.closed;
+}
+
+/** Run `onAbort` on server shutdown; returns its remover. */
+function onShutdown(options: ConnectionOptions, onAbort: () => void) {
+  if (options.shutdown) return options.shutdown.add(onAbort);
+  const signal = options.signal;
+  if (signal.aborted) {
+    onAbort();
+    return () => {};
+  }
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
 }
 
 async function readLoop(

@@ -9,6 +9,7 @@
 import type { Logger, Metrics } from "../observability/types.ts";
 import type { Router, SetTimer } from "../router/types.ts";
 import type { Authenticator } from "../auth/types.ts";
+import type { ShutdownGroup } from "./shutdown_group.ts";
 
 /** Protocol limits announced to and enforced on clients. */
 export interface Limits {
@@ -37,6 +38,11 @@ export interface ConnectionOptions {
   authenticator?: Authenticator;
   /** Server shutdown: aborted with an MqttError (0x8B) to close gracefully. */
   signal: AbortSignal;
+  /**
+   * One listener on `signal` shared by all connections (added for speed
+   * with many connections); without it each connection listens itself.
+   */
+  shutdown?: ShutdownGroup;
   /** Injected clock (ms since epoch), for keep-alive and expiry tests. */
   now?: () => number;
   /** Injected timer for connect and keep-alive timeouts (default: the router's). */

@@ -11,6 +11,7 @@ import { MqttError } from "../codec/errors.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
 import type { Backend } from "../backend/types.ts";
 import type { ConnectionOptions, Limits } from "../connection/types.ts";
+import { createShutdownGroup } from "../connection/mod.ts";
 import { createConnectionSet } from "./_connection_set.ts";
 import { settleWithin } from "./_settle.ts";
 import type { Authenticator } from "../auth/types.ts";
@@ -90,6 +91,7 @@ export async function startServer(
       metrics,
       authenticator: options.authenticator,
       signal: root.signal,
+      shutdown: createShutdownGroup(root.signal),
       now: options.now,
     },
     logger,
