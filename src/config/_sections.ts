@@ -45,10 +45,12 @@ export function parseNats(
       nonEmpty: true,
     }, issues),
   };
-  if (/[\s.*>]/.test(nats.prefix)) {
+  // `$` first, so reserved subscriptions (`#`, `+/…`) never see our traffic;
+  // one subject token, so stream and subject names derive from it.
+  if (!/^\$[A-Za-z0-9_-]+$/.test(nats.prefix)) {
     issues.push({
       path: join(path, "prefix"),
-      message: "must not contain whitespace, '.', '*' or '>'",
+      message: "must be '$' followed by letters, digits, '_' or '-'",
     });
   }
   for (const key of ["token", "user", "pass", "credsFile"] as const) {

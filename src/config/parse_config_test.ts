@@ -167,7 +167,7 @@ test("parseConfig() reads the nats section", () => {
     issuesOf({ nats: { servers: [], user: "u", token: "t", prefix: "a.b" } }),
     [
       "nats.servers: must not be empty",
-      "nats.prefix: must not contain whitespace, '.', '*' or '>'",
+      "nats.prefix: must be '$' followed by letters, digits, '_' or '-'",
       "nats.pass: required with user",
       "nats.token: cannot be combined with user",
     ],
@@ -284,4 +284,19 @@ test("parseConfig() reads auth.methods: module and optional options", () => {
       "auth.methods[3].y: unknown key",
     ],
   );
+});
+
+test("parseConfig() accepts only NATS prefixes the JetStream backend can use", () => {
+  assert.equal(
+    parseConfig({ nats: { prefix: "$GW_1-a" } }).nats.prefix,
+    "$GW_1-a",
+  );
+  for (const prefix of ["GW", "$", "$a.b", "$a b", "$a*"]) {
+    assert.throws(
+      () => parseConfig({ nats: { prefix } }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.issues.some((i) => i.path === "nats.prefix"),
+    );
+  }
 });
