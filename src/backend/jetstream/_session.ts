@@ -26,6 +26,7 @@ import type { Interest, InterestHolder } from "./_interest.ts";
 import { natsMatch } from "./_nats_match.ts";
 import { HDR_PUBREL, HDR_SEQ } from "./_names.ts";
 import { createAckFloor } from "./_ack_floor.ts";
+import { coalesce } from "./_coalesce.ts";
 import { type SessionRecord, writeRecord } from "./_record.ts";
 import {
   addFilter,
@@ -189,6 +190,7 @@ export function createSessionState(
   const subjectUse = new Map<string, number>();
   const pubrelDone = new Set<number>();
   let nextPid = 1;
+  const schedulePump = coalesce(() => state.pump());
   let saving: Promise<void> = Promise.resolve();
 
   const holdSubject = (subject: string) => {
@@ -313,18 +315,16 @@ export function createSessionState(
       qos: copy.qos,
       retain: copy.retain,
       subscriptionIds: copy.subscriptionIds,
-      acks: new Map([[consumer, reply]]),
+      acks: new Map<string, string>().set(consumer, reply),
       packetId: 0,
       state: "waiting",
       dup: info.delivered > 1 || seq <= ref.dupBelow,
     };
     bySeq.set(seq, entry);
-    processed(seq);
     if (core.restoring && seq <= ref.dupBelow) prefetched.push(entry);
-    else {
-      waiting.push(entry);
-      state.pump();
-    }
+    else if (waiting.push(entry) && seqWaiters.has(seq)) state.pump();
+    else schedulePump(); // Unawaited (a drain): one pump per burst.
+    processed(seq);
   };
 
   const onPubrelMsg = (msg: Msg) => {
