@@ -117,6 +117,14 @@ function parseTlsFiles(
     issues.push({ path: join(path, "keyFile"), message: "required" });
   }
   const tls: TlsFiles = { certFile: certFile ?? "", keyFile: keyFile ?? "" };
-  if (caFile !== undefined) tls.caFile = caFile;
+  if (caFile !== undefined) {
+    // Neither runtime adapter asks clients for certificates yet; accepting
+    // the key would promise a verification that does not happen.
+    issues.push({
+      path: join(path, "caFile"),
+      message: "client certificate verification is not supported yet",
+    });
+    tls.caFile = caFile;
+  }
   return tls;
 }

@@ -45,7 +45,7 @@ test("parseConfig() fills listener defaults per kind", () => {
         kind: "wss",
         port: "9443",
         path: "/ws",
-        tls: { certFile: "c", keyFile: "k", caFile: "ca" },
+        tls: { certFile: "c", keyFile: "k" },
       },
     ],
   });
@@ -63,7 +63,7 @@ test("parseConfig() fills listener defaults per kind", () => {
       host: "0.0.0.0",
       port: 9443,
       path: "/ws",
-      tls: { certFile: "c", keyFile: "k", caFile: "ca" },
+      tls: { certFile: "c", keyFile: "k" },
     },
   ]);
 });
@@ -299,4 +299,20 @@ test("parseConfig() accepts only NATS prefixes the JetStream backend can use", (
         err.issues.some((i) => i.path === "nats.prefix"),
     );
   }
+});
+
+test("parseConfig() refuses listeners[].tls.caFile until client certificates are verified", () => {
+  assert.throws(
+    () =>
+      parseConfig({
+        listeners: [{
+          kind: "tls",
+          port: 8883,
+          tls: { certFile: "c.pem", keyFile: "k.pem", caFile: "ca.pem" },
+        }],
+      }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.issues.some((i) => i.path === "listeners[0].tls.caFile"),
+  );
 });
