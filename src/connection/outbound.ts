@@ -10,8 +10,41 @@ import type { Properties, PublishPacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
 import type { Connected, ConnectionState } from "./state.ts";
 
-/** The sink handed to `Backend.openSession` for this connection. */
+/**
+ * The sink handed to `Backend.openSession` for this connection. While the
+ * client does not read (more than `maxWriteBuffer` bytes waiting), QoS ≥ 1
+ * deliveries are held as they came, not encoded: the backend keeps their
+ * messages anyway, so a stalled reader costs about `maxWriteBuffer`, not a
+ * window of encoded copies. Everything after a held delivery is held too,
+ * so order is kept; held QoS 0 is still dropped if the buffer is full.
+ */
 export function createDeliverySink(st: ConnectionState): DeliverySink {
+  const held: Delivery[] = [];
+  let draining = false;
+  const full = (): boolean => st.out.buffered > st.limits.maxWriteBuffer;
+  const send = (c: Connected, d: Delivery): void => {
+    if (d.kind === "pubrel") {
+      st.out.write({ type: PacketType.PUBREL, packetId: d.packetId });
+    } else {
+      deliverPublish(st, c, d);
+    }
+  };
+  const drain = async (): Promise<void> => {
+    draining = true;
+    try {
+      while (held.length > 0) {
+        await st.out.ready();
+        const phase = st.phase;
+        // After close, QoS ≥ 1 stays with the backend for redelivery.
+        if (phase.name !== "connected") return void (held.length = 0);
+        let i = 0;
+        while (i < held.length && (i === 0 || !full())) send(phase, held[i++]);
+        held.splice(0, i);
+      }
+    } finally {
+      draining = false;
+    }
+  };
   return {
     deliver(deliveries) {
       const phase = st.phase;
@@ -19,11 +52,18 @@ export function createDeliverySink(st: ConnectionState): DeliverySink {
       if (phase.name !== "connected") return;
       for (let i = 0; i < deliveries.length; i++) {
         const d = deliveries[i];
-        if (d.kind === "pubrel") {
-          st.out.write({ type: PacketType.PUBREL, packetId: d.packetId });
+        if (held.length > 0 || (d.kind === "publish" && d.qos > 0 && full())) {
+          held.push(d);
         } else {
-          deliverPublish(st, phase, d);
+          send(phase, d);
         }
+      }
+      if (held.length > 0 && !draining) {
+        drain().catch((err) =>
+          st.logger.error("Cannot send held deliveries", {
+            error: String(err),
+          })
+        );
       }
     },
   };
