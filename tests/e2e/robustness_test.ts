@@ -118,6 +118,36 @@ for (const runtime of runtimes) {
       assertHealthy(server, RSS_LIMIT_MIB);
     });
 
+    test(`${runtime}: 20 QoS 1 subscribers that never read, messages near maxPacketSize: each costs about maxWriteBuffer, not window × message size`, async () => {
+      const server = await shared.get();
+      const topic = uniq("stall-many");
+      await using probe = await connectProbe(server.port);
+      const stalled = await Promise.all(
+        Array.from(
+          { length: 20 },
+          (_, i) =>
+            openStalled(server.port, uniq(`stall-${i}`), [
+              { filter: topic, qos: 1 },
+            ]),
+        ),
+      );
+      try {
+        const { client: pub } = await connectRaw(server.port, {
+          clientId: uniq("stall-pub"),
+        });
+        await using _pub = pub;
+        // 300 × 60 KiB: a full window (256) each would be 20 × 15 MiB.
+        const payload = "w".repeat(60 * 1024);
+        for (let i = 0; i < 6; i++) {
+          await publishAcked(pub, topic, 50, payload);
+          await probe.roundTrip();
+        }
+        assertHealthy(server, RSS_LIMIT_MIB);
+      } finally {
+        await Promise.all(stalled.map((s) => s[Symbol.asyncDispose]()));
+      }
+    });
+
     test(`${runtime}: a CONNECT announcing 256 MB is closed at once, nothing buffered`, async () => {
       const server = await shared.get();
       await using probe = await connectProbe(server.port);
