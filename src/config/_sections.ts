@@ -119,6 +119,7 @@ export function parseLimits(
     maxWriteBuffer: [0, MAX],
     maxQueuedMessages: [0, MAX],
     maxQueuedBytes: [0, MAX],
+    maxSubscriptions: [1, MAX],
   };
   const f = readObject(value, path, Object.keys(ranges), issues);
   const limits = { ...D.limits };

@@ -43,6 +43,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
     maxWriteBuffer: 1024 * 1024,
     maxQueuedMessages: 100_000,
     maxQueuedBytes: 64 * 1024 * 1024,
+    maxSubscriptions: 10_000,
   }),
   auth: Object.freeze({
     allowAnonymous: true,

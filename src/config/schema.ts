@@ -58,6 +58,8 @@ export interface LimitsConfig {
   maxQueuedMessages: number;
   /** Payload bytes queued for an offline session before overflow. */
   maxQueuedBytes: number;
+  /** Subscriptions one session may hold; more are refused (0x97 / 0x80). */
+  maxSubscriptions: number;
 }
 
 /** A user of the password authenticator. */

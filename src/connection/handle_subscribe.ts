@@ -40,12 +40,21 @@ async function subscribe(
   const subscriptionId = p.properties?.subscriptionIdentifiers?.[0];
   const codes: ReasonCode[] = [];
   const entries: SubscriptionEntry[] = [];
+  const quota = createQuota(st, c);
+  let refusal: string | undefined;
   for (const sub of p.subscriptions) {
     if (!validateFilter(sub.filter)) {
       // 3.1.1 SUBACK 0x80 per bad filter (§3.9.3); v5 0x8F.
       codes.push(
         v5 ? ReasonCode.TopicFilterInvalid : ReasonCode.UnspecifiedError,
       );
+      refusal ??= "Invalid topic filter";
+      continue;
+    }
+    if (!quota(sub.filter)) {
+      // One client must not grow the server without bound.
+      codes.push(v5 ? ReasonCode.QuotaExceeded : ReasonCode.UnspecifiedError);
+      refusal ??= "Too many subscriptions";
       continue;
     }
     if (v5 && sub.noLocal && isShared(sub.filter)) {
@@ -74,9 +83,7 @@ async function subscribe(
     type: PacketType.SUBACK,
     packetId: p.packetId,
     reasonCodes: codes,
-    properties: entries.length < codes.length
-      ? problem(st, c, "Invalid topic filter")
-      : undefined,
+    properties: refusal !== undefined ? problem(st, c, refusal) : undefined,
   });
   const half = st.limits.maxWriteBuffer / 2;
   await st.router.sendRetained(
@@ -85,4 +92,26 @@ async function subscribe(
     existed,
     () => st.out.buffered > half ? st.out.ready() : undefined,
   );
+}
+
+/**
+ * Whether one more filter fits under `limits.maxSubscriptions` (filters the
+ * session holds already are replaced, so they always fit). Counts refusals.
+ */
+function createQuota(
+  st: ConnectionState,
+  c: Connected,
+): (filter: string) => boolean {
+  const held = c.session.subscriptions;
+  const max = st.limits.maxSubscriptions ?? Infinity;
+  const added = new Set<string>();
+  return (filter) => {
+    if (held.has(filter) || added.has(filter)) return true;
+    if (held.size + added.size >= max) {
+      st.metrics.inc("jetmq_subscriptions_refused_total");
+      return false;
+    }
+    added.add(filter);
+    return true;
+  };
 }

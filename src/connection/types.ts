@@ -27,6 +27,11 @@ export interface Limits {
   connectTimeout: number;
   /** Bytes of encoded output buffered for a slow reader before QoS 0 is dropped. */
   maxWriteBuffer: number;
+  /**
+   * Subscriptions one session may hold (default: no limit); filters beyond
+   * it get SUBACK 0x97 (v5) or 0x80 (3.1.1), counted.
+   */
+  maxSubscriptions?: number;
 }
 
 /** Options of `serveConnection`. */
