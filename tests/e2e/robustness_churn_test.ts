@@ -35,12 +35,14 @@ import { connectV5, readMetric, uniq } from "../helpers/v5.ts";
 
 const MAX_QUEUED = 1000;
 const RSS_LIMIT_MIB = 400;
+const MAX_SUBSCRIPTIONS = 1000;
 
 const config = {
   limits: {
     maxWriteBuffer: 64 * 1024,
     maxQueuedMessages: MAX_QUEUED,
     connectTimeout: 1,
+    maxSubscriptions: MAX_SUBSCRIPTIONS,
   },
   metrics: { host: "127.0.0.1", port: 0 },
 };
@@ -308,6 +310,64 @@ describe(`main.ts on ${currentRuntime}: robustness under volume and churn`, () =
     assert.ok(
       await readMetric(server, "jetmq_queue_dropped_total") > dropped,
       "the unacked session's queue is bounded by maxQueuedMessages",
+    );
+    await probe.roundTrip();
+    assertHealthy(server, RSS_LIMIT_MIB);
+  });
+
+  test("a client subscribing to ever more filters is refused beyond limits.maxSubscriptions (3.1.1 0x80, v5 0x97); replacing and freed slots still work", async () => {
+    const server = await shared.get();
+    await using probe = await connectProbe(server.port);
+    const refused = await readMetric(
+      server,
+      "jetmq_subscriptions_refused_total",
+    );
+    const filters = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        filter: `${prefix}/${i}/+`,
+        qos: 1 as const,
+      }));
+    const base = uniq("many");
+    const v4 = await connectRaw(server.port, { clientId: uniq("many4") });
+    await using _v4 = v4.client;
+    const first = await subscribeRaw(
+      v4.client,
+      filters(base, MAX_SUBSCRIPTIONS),
+    );
+    assert.ok(first.every((code) => code === 1));
+    // 20,000 more in one packet: all refused, the held one replaced.
+    const more = [filters(base, 1)[0], ...filters(`${base}/x`, 20_000)];
+    const codes = await subscribeRaw(v4.client, more, 2);
+    assert.equal(codes[0], 1);
+    assert.ok(codes.slice(1).every((code) => code === 0x80));
+    await probe.roundTrip();
+    v4.client.send({
+      type: PacketType.UNSUBSCRIBE,
+      packetId: 3,
+      filters: [filters(base, 1)[0].filter],
+    });
+    assert.equal((await v4.client.next()).type, PacketType.UNSUBACK);
+    assert.deepEqual(
+      await subscribeRaw(v4.client, filters(`${base}/y`, 2), 4),
+      [1, 0x80],
+    );
+    const v5 = await connectV5(server.port, { clientId: uniq("many5") });
+    await using _v5 = v5.client;
+    await subscribeRaw(v5.client, filters(base, MAX_SUBSCRIPTIONS));
+    v5.client.send({
+      type: PacketType.SUBSCRIBE,
+      packetId: 2,
+      subscriptions: filters(`${base}/z`, 1),
+    });
+    const suback = await v5.client.next();
+    assert.equal(suback.type, PacketType.SUBACK);
+    if (suback.type === PacketType.SUBACK) {
+      assert.deepEqual(suback.reasonCodes, [0x97]);
+      assert.equal(suback.properties?.reasonString, "Too many subscriptions");
+    }
+    assert.ok(
+      await readMetric(server, "jetmq_subscriptions_refused_total") >=
+        refused + 20_002,
     );
     await probe.roundTrip();
     assertHealthy(server, RSS_LIMIT_MIB);
