@@ -92,6 +92,8 @@ export async function createRetained(ctx: Context): Promise<Retained> {
     const old = consumer;
     consumer = info.name;
     if (old) {
+      // Best effort: an old consumer left behind expires by its inactive
+      // threshold (5 min), so a failed delete costs nothing lasting.
       void deleteConsumer(ctx.api, names.rmsgsStream, old).catch(() => {});
     }
     // Wait for the replay of what was there when the consumer started.

@@ -368,6 +368,8 @@ export async function createJetStreamBackend(
     openSession(opts) {
       // One CONNECT at a time per client id (reference §3.2 step 4).
       const previous = locks.get(opts.clientId) ?? Promise.resolve();
+      // The previous open's failure belongs to its own caller; this one
+      // only waits for it to settle. `tail` keeps the lock chain unrejected.
       const run = previous.catch(() => {}).then(() => open(opts));
       const tail = run.catch(() => {});
       locks.set(opts.clientId, tail);
