@@ -16,7 +16,10 @@ export interface PacketWriterOptions {
   version?: ProtocolVersion;
   /** `ready` waits while more than this many bytes are buffered. Default 64 KiB. */
   highWaterMark?: number;
-  /** Initial capacity of each of the two buffers. Default 16 KiB. */
+  /**
+   * Initial capacity of each of the two buffers. Default 16 KiB; 0 allocates
+   * on the first write (cheap idle connections).
+   */
   initialCapacity?: number;
   /** The peer's Maximum Packet Size; settable later. Default: no limit. */
   maxPacketSize?: number;
@@ -53,6 +56,9 @@ export interface PacketWriter {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Buffers up to this size are never shrunk. */
+const SHRINK_ABOVE = 16_384;
 
 /**
  * Creates a writer over a transport's `WritableStreamDefaultWriter`. Two
@@ -106,10 +112,14 @@ export function createPacketWriter(
     spare = written;
     sink.write(chunk).then(() => {
       inFlight = 0;
-      written.pos = 0;
-      if (written.buf.length > capacity * 16) {
-        written.buf = new Uint8Array(capacity);
+      // Shrink a buffer only when it is 8× what this write needed, to a
+      // size that fits it: steady traffic keeps its buffer (no regrowing
+      // after every large flush), a burst's buffer goes once traffic drops.
+      const size = written.buf.length;
+      if (size > SHRINK_ABOVE && written.pos * 8 < size) {
+        written.buf = new Uint8Array(Math.max(capacity, written.pos * 2));
       }
+      written.pos = 0;
       if (current.pos > 0) schedule();
       settle();
     }, fail);

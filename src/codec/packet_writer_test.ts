@@ -74,6 +74,31 @@ test("createPacketWriter() never touches a chunk before its write settles", asyn
   await out.flush();
 });
 
+test("createPacketWriter() with initialCapacity 0 grows on demand and keeps chunks intact after shrinking", async () => {
+  const { writer, nextWrite } = manualSink();
+  const out = createPacketWriter(writer, { initialCapacity: 0 });
+  // A large flush (the buffer grows past the shrink threshold) ...
+  out.write(publish(40_000));
+  const big = await nextWrite();
+  assert.equal(big.chunk.length, 40_007);
+  big.done();
+  await Promise.resolve();
+  // ... then small ones, written while the previous one is in flight.
+  for (let round = 0; round < 3; round++) {
+    out.write(publish(4));
+    const w = await nextWrite();
+    out.write(publish(8));
+    await Promise.resolve();
+    assert.deepEqual(Array.from(w.chunk), w.copy);
+    w.done();
+    const w2 = await nextWrite();
+    assert.equal(w2.chunk.length, 13);
+    w2.done();
+    await out.flush();
+  }
+  assert.equal(out.buffered, 0);
+});
+
 test("createPacketWriter() applies backpressure through ready and write()'s result", async () => {
   const { writer, nextWrite } = manualSink();
   const out = createPacketWriter(writer, { highWaterMark: 100 });

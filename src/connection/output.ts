@@ -13,8 +13,11 @@ import {
 } from "../codec/types.ts";
 import type { Conn } from "../transport/types.ts";
 
-/** Bytes each of the writer's two buffers starts with. */
-const INITIAL_CAPACITY = 1024;
+/**
+ * Bytes each of the writer's two buffers starts with: none, so an idle
+ * connection holds only what its CONNACK needed (buffers grow from 256).
+ */
+const INITIAL_CAPACITY = 0;
 
 /** What handlers write to. */
 export interface PacketOutput {
@@ -56,7 +59,7 @@ export function createOutput(
 ): PacketOutput {
   const writer: PacketWriter = createPacketWriter(conn.writable.getWriter(), {
     highWaterMark,
-    // Small to start: idle connections must stay cheap; buffers grow (and
+    // Empty to start: idle connections must stay cheap; buffers grow (and
     // shrink back) with traffic.
     initialCapacity: INITIAL_CAPACITY,
   });

@@ -84,7 +84,7 @@ export function wrapDenoConn(conn: DenoConn, kind: "tcp" | "tls"): Conn {
  * idle connection holds one for its pending read, and grows 4× whenever a
  * read fills it, up to the maximum; each chunk is copied out at its size.
  */
-const READ_SIZE_MIN = 1024;
+const READ_SIZE_MIN = 256;
 const READ_SIZE_MAX = 64 * 1024;
 
 /**
