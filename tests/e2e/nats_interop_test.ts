@@ -9,37 +9,19 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  connect as natsConnect,
-  headers,
-  type Msg,
-  type NatsConnection,
-} from "@nats-io/transport-node";
+import { connect as natsConnect, headers } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { startJetmq } from "../helpers/server.ts";
-import { startNatsServer } from "../helpers/nats_server.ts";
+import { natsNext, startNatsServer } from "../helpers/nats_server.ts";
 import {
   connectJs,
   mosquittoPub,
   startMosquittoSub,
 } from "../helpers/mqttjs_client.ts";
-import { withDeadline } from "../helpers/raw_client.ts";
 import { pollUntil } from "../helpers/v5.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-/** The next core message on `subject` (subscribed and flushed on return). */
-async function natsNext(
-  nc: NatsConnection,
-  subject: string,
-): Promise<() => Promise<Msg>> {
-  const got = new Promise<Msg>((resolve) => {
-    nc.subscribe(subject, { max: 1, callback: (_e, m) => resolve(m) });
-  });
-  await nc.flush();
-  return () => withDeadline(got, `a NATS message on ${subject}`);
-}
 
 test("main.ts --nats: NATS subjects reach MQTT topics: a.b → a/b, a/+, #; empty levels, // → ., _INBOX (reference §1.2)", async () => {
   await using nats = await startNatsServer();

@@ -8,40 +8,22 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  connect as natsConnect,
-  headers,
-  type Msg,
-  type NatsConnection,
-} from "@nats-io/transport-node";
+import { connect as natsConnect, headers } from "@nats-io/transport-node";
 import { PacketType, type PublishPacket } from "../../src/codec/mod.ts";
 import { startJetmq } from "../helpers/server.ts";
-import { startNatsServer } from "../helpers/nats_server.ts";
+import { natsNext, startNatsServer } from "../helpers/nats_server.ts";
 import {
   expectNothingMore,
   nextPublish,
   payloadText,
   rawPublish,
   subscribeRaw,
-  withDeadline,
 } from "../helpers/raw_client.ts";
 import { connectJs, run } from "../helpers/mqttjs_client.ts";
 import { connectV5, wallClockPassed } from "../helpers/v5.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-/** The next core message on `subject` (subscribed and flushed on return). */
-async function natsNext(
-  nc: NatsConnection,
-  subject: string,
-): Promise<() => Promise<Msg>> {
-  const got = new Promise<Msg>((resolve) => {
-    nc.subscribe(subject, { max: 1, callback: (_e, m) => resolve(m) });
-  });
-  await nc.flush();
-  return () => withDeadline(got, `a NATS message on ${subject}`);
-}
 
 /** A plain Uint8Array copy (decoders hand out Buffers). */
 function bytes(b: Uint8Array | undefined): Uint8Array | undefined {

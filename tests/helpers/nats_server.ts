@@ -17,6 +17,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import { withDeadline } from "./raw_client.ts";
 
 /** Options of `startNatsServer`. */
 export interface NatsServerOptions {
@@ -144,4 +146,20 @@ export async function startNatsServer(
     },
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/**
+ * Subscribes to the next core message on `subject` and flushes, so the
+ * subscription is in place on return; the returned function awaits that
+ * message (with a deadline).
+ */
+export async function natsNext(
+  nc: NatsConnection,
+  subject: string,
+): Promise<() => Promise<Msg>> {
+  const got = new Promise<Msg>((resolve) => {
+    nc.subscribe(subject, { max: 1, callback: (_e, m) => resolve(m) });
+  });
+  await nc.flush();
+  return () => withDeadline(got, `a NATS message on ${subject}`);
 }
