@@ -26,6 +26,7 @@ import {
   subscribeRaw,
 } from "../helpers/raw_client.ts";
 import { connectJs, mosquittoPub } from "../helpers/mqttjs_client.ts";
+import { inflightSurviveKill, queuedSurviveKill } from "../helpers/restart.ts";
 
 /** A data dir removed when disposed, and servers started on it. */
 function dataDir(): { path: string } & Disposable {
@@ -49,124 +50,25 @@ async function killAndRestart(
 for (const runtime of runtimes) {
   test(`main.ts on ${runtime}: queued QoS 1 and 2 messages of an offline session survive kill -9`, async () => {
     using dir = dataDir();
-    const id = "restart-sub";
-    const topic = "restart/queued";
-    let server = await startJetmq({ runtime, dataDir: dir.path });
-    try {
-      {
-        const { client } = await connectRaw(server.port, {
-          clientId: id,
-          clean: false,
-        });
-        await using _ = client;
-        assert.deepEqual(
-          await subscribeRaw(client, [{ filter: topic, qos: 1 }]),
-          [1],
-        );
-        await client.disconnect();
-      }
-      const expected: string[] = [];
-      {
-        await using pub = await connectJs(server.url, {
-          clientId: "restart-pub",
-        });
-        const acked: Promise<unknown>[] = [];
-        for (let i = 0; i < 40; i++) {
-          const qos = (i % 2 + 1) as QoS;
-          expected.push(`m${i}`);
-          acked.push(pub.mqtt.publishAsync(topic, `m${i}`, { qos }));
-        }
-        // Every PUBACK / PUBCOMP has arrived; kill at once.
-        await Promise.all(acked);
-      }
-      server = await killAndRestart(server, runtime);
-      const { client, connack } = await connectRaw(server.port, {
-        clientId: id,
-        clean: false,
-      });
-      await using _ = client;
-      assert.equal(connack.sessionPresent, true, "session survived");
-      const got = [];
-      for (let i = 0; i < expected.length; i++) {
-        const p = await nextPublish(client);
-        got.push(payloadText(p));
-        assert.equal(p.qos, 1, "granted QoS 1 caps the QoS 2 messages");
-        assert.equal(p.dup, false, "never sent before the kill");
-        client.send({ type: PacketType.PUBACK, packetId: p.packetId! });
-      }
-      assert.deepEqual(got, expected);
-      await expectNothingMore(client);
+    await queuedSurviveKill({
+      start: () => startJetmq({ runtime, dataDir: dir.path }),
+      killAndRestart: (server) => killAndRestart(server, runtime),
+    }, async (client, topic) => {
       // The subscription survived too: a new message is routed.
       client.send(rawPublish(topic, "after-restart", 1, 1));
       const next = [await client.next(), await client.next()];
       const pub = next.find((p) => p.type === PacketType.PUBLISH);
       assert.ok(pub && pub.type === PacketType.PUBLISH);
       assert.equal(payloadText(pub), "after-restart");
-    } finally {
-      await server.stop();
-    }
+    });
   });
 
   test(`main.ts on ${runtime}: in-flight messages are resent with DUP after kill -9; inbound QoS 2 completes once`, async () => {
     using dir = dataDir();
-    const topic = "restart/inflight";
-    let server = await startJetmq({ runtime, dataDir: dir.path });
-    try {
-      const sub = await connectRaw(server.port, {
-        clientId: "inflight-sub",
-        clean: false,
-      });
-      await using _s = sub.client;
-      await subscribeRaw(sub.client, [{ filter: topic, qos: 2 }]);
-      const pub = await connectRaw(server.port, {
-        clientId: "inflight-pub",
-        clean: false,
-      });
-      await using _p = pub.client;
-      pub.client.send(rawPublish(topic, "q1", 1, 1));
-      assert.equal((await pub.client.next()).type, PacketType.PUBACK);
-      const first = await nextPublish(sub.client); // never acknowledged
-      // Inbound QoS 2 left at PUBREC when the server dies.
-      pub.client.send(rawPublish(topic, "q2", 2, 2));
-      const rec = await pub.client.next();
-      assert.equal(rec.type, PacketType.PUBREC);
-      server = await killAndRestart(server, runtime);
-      await Promise.all([sub.client.closed, pub.client.closed]);
-
-      const pub2 = await connectRaw(server.port, {
-        clientId: "inflight-pub",
-        clean: false,
-      });
-      await using _p2 = pub2.client;
-      assert.equal(pub2.connack.sessionPresent, true);
-      // A publisher may resend the PUBLISH with DUP: still one delivery.
-      pub2.client.send(rawPublish(topic, "q2", 2, 2, { dup: true }));
-      assert.equal((await pub2.client.next()).type, PacketType.PUBREC);
-      pub2.client.send({ type: PacketType.PUBREL, packetId: 2 });
-      const comp = await pub2.client.next();
-      assert.equal(comp.type, PacketType.PUBCOMP);
-
-      const sub2 = await connectRaw(server.port, {
-        clientId: "inflight-sub",
-        clean: false,
-      });
-      await using _s2 = sub2.client;
-      assert.equal(sub2.connack.sessionPresent, true);
-      const again = await nextPublish(sub2.client);
-      assert.deepEqual(
-        [payloadText(again), again.dup, again.packetId, again.qos],
-        ["q1", true, first.packetId, 1],
-      );
-      sub2.client.send({ type: PacketType.PUBACK, packetId: again.packetId! });
-      const q2 = await nextPublish(sub2.client);
-      assert.deepEqual([payloadText(q2), q2.qos], ["q2", 2]);
-      sub2.client.send({ type: PacketType.PUBREC, packetId: q2.packetId! });
-      assert.equal((await sub2.client.next()).type, PacketType.PUBREL);
-      sub2.client.send({ type: PacketType.PUBCOMP, packetId: q2.packetId! });
-      await expectNothingMore(sub2.client);
-    } finally {
-      await server.stop();
-    }
+    await inflightSurviveKill({
+      start: () => startJetmq({ runtime, dataDir: dir.path }),
+      killAndRestart: (server) => killAndRestart(server, runtime),
+    });
   });
 }
 
