@@ -14,13 +14,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type AuthPacket,
-  type ConnackPacket,
   type Packet,
   PacketType,
   ReasonCode,
 } from "../../src/codec/mod.ts";
 import { hmacKey, proof } from "../../examples/auth/hmac_challenge.ts";
 import { expectNothingMore, openRaw } from "../helpers/raw_client.ts";
+import { expectConnack } from "../helpers/v5.ts";
 import {
   type JetmqProcess,
   type RuntimeName,
@@ -38,13 +38,6 @@ const METHOD = "HMAC-SHA256";
 function expectAuth(p: Packet): AuthPacket {
   assert.equal(p.type, PacketType.AUTH, `expected AUTH, got ${p.type}`);
   return p as AuthPacket;
-}
-
-function expectConnack(p: Packet, reasonCode: number): ConnackPacket {
-  assert.equal(p.type, PacketType.CONNACK, `expected CONNACK, got ${p.type}`);
-  const c = p as ConnackPacket;
-  assert.equal(c.reasonCode, reasonCode);
-  return c;
 }
 
 /** CONNECT with the method and a client nonce; returns client and reply. */

@@ -48,7 +48,12 @@ import {
   withDeadline,
 } from "../helpers/raw_client.ts";
 import { connectJs, run } from "../helpers/mqttjs_client.ts";
-import { connectV5, expectServerDisconnect, uniq } from "../helpers/v5.ts";
+import {
+  connectV5,
+  expectConnack,
+  expectServerDisconnect,
+  uniq,
+} from "../helpers/v5.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -82,10 +87,10 @@ for (
           authenticationData: enc.encode("x"),
         },
       });
-      const connack = await client.next();
-      assert.equal(connack.type, PacketType.CONNACK);
-      if (connack.type !== PacketType.CONNACK) return;
-      assert.equal(connack.reasonCode, ReasonCode.BadAuthenticationMethod);
+      const connack = expectConnack(
+        await client.next(),
+        ReasonCode.BadAuthenticationMethod,
+      );
       assert.equal(connack.sessionPresent, false);
       await withDeadline(client.closed, "close after CONNACK 0x8C");
       await assert.rejects(
@@ -344,11 +349,7 @@ for (const name of selectedBackends()) {
           authenticationData: enc.encode("response:wrong"),
         },
       });
-      const connack = await client.next();
-      assert.equal(connack.type, PacketType.CONNACK);
-      if (connack.type === PacketType.CONNACK) {
-        assert.equal(connack.reasonCode, ReasonCode.NotAuthorized);
-      }
+      expectConnack(await client.next(), ReasonCode.NotAuthorized);
       await withDeadline(client.closed, "close after refusal");
     });
 
@@ -366,36 +367,20 @@ for (const name of selectedBackends()) {
         reasonCode: ReasonCode.ContinueAuthentication,
         properties: { authenticationMethod: "TEST-TOKEN" },
       });
-      const connack = await client.next();
-      assert.equal(connack.type, PacketType.CONNACK);
-      if (connack.type === PacketType.CONNACK) {
-        assert.equal(connack.reasonCode, ReasonCode.ProtocolError);
-      }
+      expectConnack(await client.next(), ReasonCode.ProtocolError);
     });
 
     test("a one-step method accepts good data with CONNACK 0x00 and refuses bad data with 0x87; an unknown method still gets 0x8C", async () => {
       await using server = await startAuthServer(name, natsServer);
       const good = await connectWithMethod(server.port, "TEST-TOKEN", "good");
       await using _g = good.client;
-      const ok = await good.first;
-      assert.equal(ok.type, PacketType.CONNACK);
-      if (ok.type === PacketType.CONNACK) {
-        assert.equal(ok.reasonCode, ReasonCode.Success);
-      }
+      expectConnack(await good.first, ReasonCode.Success);
       const bad = await connectWithMethod(server.port, "TEST-TOKEN", "bad");
       await using _b = bad.client;
-      const no = await bad.first;
-      assert.equal(no.type, PacketType.CONNACK);
-      if (no.type === PacketType.CONNACK) {
-        assert.equal(no.reasonCode, ReasonCode.NotAuthorized);
-      }
+      expectConnack(await bad.first, ReasonCode.NotAuthorized);
       const other = await connectWithMethod(server.port, "SCRAM-SHA-512", "x");
       await using _o = other.client;
-      const unknown = await other.first;
-      assert.equal(unknown.type, PacketType.CONNACK);
-      if (unknown.type === PacketType.CONNACK) {
-        assert.equal(unknown.reasonCode, ReasonCode.BadAuthenticationMethod);
-      }
+      expectConnack(await other.first, ReasonCode.BadAuthenticationMethod);
     });
 
     test("re-authentication: AUTH 0x19 → AUTH 0x18 → AUTH 0x18 → AUTH 0x00, the connection keeps working [MQTT-4.12.1-1]", async () => {

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import {
   type ConnackPacket,
   type DisconnectPacket,
+  type Packet,
   PacketType,
 } from "../../src/codec/mod.ts";
 import {
@@ -26,6 +27,14 @@ export function connectV5(
   connect: RawConnect,
 ): Promise<{ client: RawClient; connack: ConnackPacket }> {
   return connectRaw(port, { protocolVersion: 5, ...connect });
+}
+
+/** `p` is a CONNACK with `reasonCode`; returns it. */
+export function expectConnack(p: Packet, reasonCode: number): ConnackPacket {
+  assert.equal(p.type, PacketType.CONNACK, `expected CONNACK, got ${p.type}`);
+  const c = p as ConnackPacket;
+  assert.equal(c.reasonCode, reasonCode);
+  return c;
 }
 
 /**
