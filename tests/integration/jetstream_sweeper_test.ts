@@ -8,14 +8,34 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect as natsConnect } from "@nats-io/transport-node";
+import {
+  connect as natsConnect,
+  type NatsConnection,
+} from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { createJetStreamBackend } from "../../src/backend/jetstream/mod.ts";
 import { natsHash } from "../../src/topic/mod.ts";
 import { startNatsServer } from "../helpers/nats_server.ts";
-import { connect, createClock, msg } from "../helpers/backend_harness.ts";
+import {
+  connect,
+  createClock,
+  type FakeClock,
+  msg,
+} from "../helpers/backend_harness.ts";
 
-test("the sweeper removes expired sessions with their consumers [MQTT-3.1.2-23]", async () => {
+type JetStreamBackend = Awaited<ReturnType<typeof createJetStreamBackend>>;
+
+/**
+ * Runs `body` on a JetStream backend over a fresh nats-server whose sweeper
+ * runs every 20 ms against a fake clock; closes backend and connection after.
+ */
+async function withSweeper(
+  body: (
+    backend: JetStreamBackend,
+    nc: NatsConnection,
+    clock: FakeClock,
+  ) => Promise<void>,
+): Promise<void> {
   await using server = await startNatsServer();
   const nc = await natsConnect({ servers: server.url });
   const clock = createClock();
@@ -25,6 +45,15 @@ test("the sweeper removes expired sessions with their consumers [MQTT-3.1.2-23]"
     sweepInterval: 20,
   });
   try {
+    await body(backend, nc, clock);
+  } finally {
+    await backend.close();
+    await nc.close();
+  }
+}
+
+test("the sweeper removes expired sessions with their consumers [MQTT-3.1.2-23]", async () => {
+  await withSweeper(async (backend, nc, clock) => {
     const jsm = await jetstreamManager(nc);
     const gone = await connect(backend, "short");
     await gone.subscribe("s/#", 1);
@@ -54,22 +83,11 @@ test("the sweeper removes expired sessions with their consumers [MQTT-3.1.2-23]"
     assert.equal(record, null);
     assert.equal(backend.stats().sessions, 1);
     assert.equal((await connect(backend, "forever")).session.present, true);
-  } finally {
-    await backend.close();
-    await nc.close();
-  }
+  });
 });
 
 test("the sweeper deletes our retained tombstones once other instances saw them", async () => {
-  await using server = await startNatsServer();
-  const nc = await natsConnect({ servers: server.url });
-  const clock = createClock();
-  const backend = await createJetStreamBackend({
-    nc,
-    now: clock.now,
-    sweepInterval: 20,
-  });
-  try {
+  await withSweeper(async (backend, nc, clock) => {
     const jsm = await jetstreamManager(nc);
     const messages = async () =>
       (await jsm.streams.info("$MQTT_rmsgs")).state.messages;
@@ -86,22 +104,11 @@ test("the sweeper deletes our retained tombstones once other instances saw them"
     assert.deepEqual((await backend.retained("t/#")).map((m) => m.topic), [
       "t/2",
     ]);
-  } finally {
-    await backend.close();
-    await nc.close();
-  }
+  });
 });
 
 test("the sweeper hands a swept member's unacknowledged shared copy to another member at once (§4.8.2)", async () => {
-  await using server = await startNatsServer();
-  const nc = await natsConnect({ servers: server.url });
-  const clock = createClock();
-  const backend = await createJetStreamBackend({
-    nc,
-    now: clock.now,
-    sweepInterval: 20,
-  });
-  try {
+  await withSweeper(async (backend, _nc, clock) => {
     const gone = await connect(backend, "gone");
     await gone.subscribe("$share/g/sw", 1);
     await backend.publish(msg("sw", "a"));
@@ -113,8 +120,5 @@ test("the sweeper hands a swept member's unacknowledged shared copy to another m
     // Well before the 30 s ack wait would redeliver it.
     const [d] = await stay.sink.next(1);
     assert.equal(d.kind === "publish" && d.qos, 1);
-  } finally {
-    await backend.close();
-    await nc.close();
-  }
+  });
 });
