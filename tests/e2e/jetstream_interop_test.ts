@@ -6,9 +6,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect as natsConnect } from "@nats-io/transport-node";
 import { startJetmq } from "../helpers/server.ts";
-import { startNatsServer } from "../helpers/nats_server.ts";
+import { connectNats, startNatsServer } from "../helpers/nats_server.ts";
 import { connectJs, startMosquittoSub } from "../helpers/mqttjs_client.ts";
 
 const encoder = new TextEncoder();
@@ -17,74 +16,70 @@ const decoder = new TextDecoder();
 test("main.ts --nats: NATS and MQTT clients exchange messages both ways", async () => {
   await using nats = await startNatsServer();
   await using server = await startJetmq({ args: ["--nats", nats.url] });
-  const nc = await natsConnect({ servers: nats.url });
-  try {
-    await using js = await connectJs(server.url, { clientId: "interop-js" });
-    await js.mqtt.subscribeAsync(["a/b", "a/+"], { qos: 1 });
-    await using mosq = startMosquittoSub(server.port, [
-      ...["-t", "#", "-C", "1", "-W", "5", "-v"],
-    ]);
-    await mosq.subscribed;
-    nc.publish("a.b", encoder.encode("from nats"));
-    const got = await js.next(1);
-    assert.deepEqual([got[0].topic, got[0].text, got[0].qos], [
-      "a/b",
-      "from nats",
-      0,
-    ]);
-    assert.match((await mosq.done).out, /a\/b from nats/);
+  await using nc = await connectNats(nats.url);
+  await using js = await connectJs(server.url, { clientId: "interop-js" });
+  await js.mqtt.subscribeAsync(["a/b", "a/+"], { qos: 1 });
+  await using mosq = startMosquittoSub(server.port, [
+    ...["-t", "#", "-C", "1", "-W", "5", "-v"],
+  ]);
+  await mosq.subscribed;
+  nc.publish("a.b", encoder.encode("from nats"));
+  const got = await js.next(1);
+  assert.deepEqual([got[0].topic, got[0].text, got[0].qos], [
+    "a/b",
+    "from nats",
+    0,
+  ]);
+  assert.match((await mosq.done).out, /a\/b from nats/);
 
-    const seen = new Promise<{ data: string; pub?: string }>((resolve) => {
-      nc.subscribe("x.y", {
-        max: 1,
-        callback: (_e, m) =>
-          resolve({
-            data: decoder.decode(m.data),
-            pub: m.headers?.get("Nmqtt-Pub"),
-          }),
-      });
+  const seen = new Promise<{ data: string; pub?: string }>((resolve) => {
+    nc.subscribe("x.y", {
+      max: 1,
+      callback: (_e, m) =>
+        resolve({
+          data: decoder.decode(m.data),
+          pub: m.headers?.get("Nmqtt-Pub"),
+        }),
     });
-    await nc.flush();
-    await js.mqtt.publishAsync("x/y", "from mqtt", { qos: 1 });
-    assert.deepEqual(await seen, { data: "from mqtt", pub: "1" });
+  });
+  await nc.flush();
+  await js.mqtt.publishAsync("x/y", "from mqtt", { qos: 1 });
+  assert.deepEqual(await seen, { data: "from mqtt", pub: "1" });
 
-    // An MQTT v5 responder answers a NATS request(): the reply subject is
-    // the Response Topic, and back.
-    await using responder = await connectJs(server.url, {
-      clientId: "interop-responder",
-      protocolVersion: 5,
-    });
-    responder.mqtt.on("message", (_topic, payload, packet) => {
-      const to = packet.properties?.responseTopic;
-      if (to) responder.mqtt.publish(to, `re:${payload}`);
-    });
-    await responder.mqtt.subscribeAsync("svc/echo", { qos: 0 });
-    const r = await nc.request("svc.echo", encoder.encode("q"), {
-      timeout: 3000,
-    });
-    assert.equal(decoder.decode(r.data), "re:q");
+  // An MQTT v5 responder answers a NATS request(): the reply subject is
+  // the Response Topic, and back.
+  await using responder = await connectJs(server.url, {
+    clientId: "interop-responder",
+    protocolVersion: 5,
+  });
+  responder.mqtt.on("message", (_topic, payload, packet) => {
+    const to = packet.properties?.responseTopic;
+    if (to) responder.mqtt.publish(to, `re:${payload}`);
+  });
+  await responder.mqtt.subscribeAsync("svc/echo", { qos: 0 });
+  const r = await nc.request("svc.echo", encoder.encode("q"), {
+    timeout: 3000,
+  });
+  assert.equal(decoder.decode(r.data), "re:q");
 
-    // A NATS service answers an MQTT v5 requester through msg.respond().
-    nc.subscribe("svc.time", {
-      callback: (_e, m) => {
-        m.respond(encoder.encode(`now:${decoder.decode(m.data)}`));
-      },
-    });
-    await nc.flush();
-    await using requester = await connectJs(server.url, {
-      clientId: "interop-requester",
-      protocolVersion: 5,
-    });
-    await requester.mqtt.subscribeAsync("replies/me", { qos: 0 });
-    await requester.mqtt.publishAsync("svc/time", "t", {
-      qos: 0,
-      properties: { responseTopic: "replies/me" },
-    });
-    const [answer] = await requester.next(1);
-    assert.deepEqual([answer.topic, answer.text], ["replies/me", "now:t"]);
-  } finally {
-    await nc.close();
-  }
+  // A NATS service answers an MQTT v5 requester through msg.respond().
+  nc.subscribe("svc.time", {
+    callback: (_e, m) => {
+      m.respond(encoder.encode(`now:${decoder.decode(m.data)}`));
+    },
+  });
+  await nc.flush();
+  await using requester = await connectJs(server.url, {
+    clientId: "interop-requester",
+    protocolVersion: 5,
+  });
+  await requester.mqtt.subscribeAsync("replies/me", { qos: 0 });
+  await requester.mqtt.publishAsync("svc/time", "t", {
+    qos: 0,
+    properties: { responseTopic: "replies/me" },
+  });
+  const [answer] = await requester.next(1);
+  assert.deepEqual([answer.topic, answer.text], ["replies/me", "now:t"]);
 });
 
 test("main.ts --nats: a client id connecting to a second jetmq takes the session over", async () => {

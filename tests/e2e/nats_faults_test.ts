@@ -7,10 +7,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect as natsConnect } from "@nats-io/transport-node";
 import { PacketType, ReasonCode } from "../../src/codec/mod.ts";
 import { startJetmq } from "../helpers/server.ts";
-import { startNatsServer } from "../helpers/nats_server.ts";
+import { connectNats, startNatsServer } from "../helpers/nats_server.ts";
 import {
   connectRaw,
   expectNothingMore,
@@ -194,68 +193,64 @@ test("main.ts --nats: takeover across two jetmq processes: v5 DISCONNECT 0x8E, t
   await using nats = await startNatsServer();
   await using one = await startJetmq({ args: ["--nats", nats.url] });
   await using two = await startJetmq({ args: ["--nats", nats.url] });
-  const nc = await natsConnect({ servers: nats.url });
-  try {
-    const session = {
-      clientId: "roam5",
-      clean: false,
-      properties: { sessionExpiryInterval: 300 },
-    };
-    const { client: first } = await connectV5(one.port, session);
-    await using _f = first;
-    assert.deepEqual(
-      await subscribeRaw(first, [
-        { filter: "roam/+", qos: 1 },
-        { filter: "nats/#", qos: 0 },
-      ]),
-      [1, 0],
-    );
-    const r = await mosquittoPub(one.port, [
-      "-t",
-      "roam/0",
-      "-m",
-      "m0",
-      "-q",
-      "1",
-    ]);
-    assert.equal(r.code, 0, r.out);
-    const unacked = await nextPublish(first);
-    assert.equal(payloadText(unacked), "m0");
+  await using nc = await connectNats(nats.url);
+  const session = {
+    clientId: "roam5",
+    clean: false,
+    properties: { sessionExpiryInterval: 300 },
+  };
+  const { client: first } = await connectV5(one.port, session);
+  await using _f = first;
+  assert.deepEqual(
+    await subscribeRaw(first, [
+      { filter: "roam/+", qos: 1 },
+      { filter: "nats/#", qos: 0 },
+    ]),
+    [1, 0],
+  );
+  const r = await mosquittoPub(one.port, [
+    "-t",
+    "roam/0",
+    "-m",
+    "m0",
+    "-q",
+    "1",
+  ]);
+  assert.equal(r.code, 0, r.out);
+  const unacked = await nextPublish(first);
+  assert.equal(payloadText(unacked), "m0");
 
-    const { client: second, connack } = await connectV5(two.port, session);
-    await using _s = second;
-    assert.equal(connack.sessionPresent, true, "session found on instance two");
-    await expectServerDisconnect(first, ReasonCode.SessionTakenOver);
-    // The in-flight message comes again on the new instance [MQTT-4.4.0-1].
-    const again = await nextPublish(second);
-    assert.deepEqual(
-      [payloadText(again), again.dup, again.packetId],
-      ["m0", true, unacked.packetId],
-    );
-    second.send({ type: PacketType.PUBACK, packetId: again.packetId! });
-    // Both subscriptions moved; a publish on instance one and a plain NATS
-    // publish each arrive once, without a new SUBSCRIBE.
-    const r1 = await mosquittoPub(one.port, [
-      "-t",
-      "roam/1",
-      "-m",
-      "m1",
-      "-q",
-      "1",
-    ]);
-    assert.equal(r1.code, 0, r1.out);
-    const m1 = await nextPublish(second);
-    assert.deepEqual([payloadText(m1), m1.qos, m1.dup], ["m1", 1, false]);
-    second.send({ type: PacketType.PUBACK, packetId: m1.packetId! });
-    nc.publish("nats.x", enc.encode("from nats"));
-    const m2 = await nextPublish(second);
-    assert.deepEqual([m2.topic, payloadText(m2), m2.qos], [
-      "nats/x",
-      "from nats",
-      0,
-    ]);
-    await expectNothingMore(second);
-  } finally {
-    await nc.close();
-  }
+  const { client: second, connack } = await connectV5(two.port, session);
+  await using _s = second;
+  assert.equal(connack.sessionPresent, true, "session found on instance two");
+  await expectServerDisconnect(first, ReasonCode.SessionTakenOver);
+  // The in-flight message comes again on the new instance [MQTT-4.4.0-1].
+  const again = await nextPublish(second);
+  assert.deepEqual(
+    [payloadText(again), again.dup, again.packetId],
+    ["m0", true, unacked.packetId],
+  );
+  second.send({ type: PacketType.PUBACK, packetId: again.packetId! });
+  // Both subscriptions moved; a publish on instance one and a plain NATS
+  // publish each arrive once, without a new SUBSCRIBE.
+  const r1 = await mosquittoPub(one.port, [
+    "-t",
+    "roam/1",
+    "-m",
+    "m1",
+    "-q",
+    "1",
+  ]);
+  assert.equal(r1.code, 0, r1.out);
+  const m1 = await nextPublish(second);
+  assert.deepEqual([payloadText(m1), m1.qos, m1.dup], ["m1", 1, false]);
+  second.send({ type: PacketType.PUBACK, packetId: m1.packetId! });
+  nc.publish("nats.x", enc.encode("from nats"));
+  const m2 = await nextPublish(second);
+  assert.deepEqual([m2.topic, payloadText(m2), m2.qos], [
+    "nats/x",
+    "from nats",
+    0,
+  ]);
+  await expectNothingMore(second);
 });

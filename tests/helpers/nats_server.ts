@@ -17,7 +17,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import {
+  connect,
+  type Msg,
+  type NatsConnection,
+} from "@nats-io/transport-node";
 import { withDeadline } from "./raw_client.ts";
 
 /** Options of `startNatsServer`. */
@@ -162,4 +166,15 @@ export async function natsNext(
   });
   await nc.flush();
   return () => withDeadline(got, `a NATS message on ${subject}`);
+}
+
+/**
+ * A NATS client connection to `url` that closes itself when disposed:
+ * `await using nc = await connectNats(nats.url);`.
+ */
+export async function connectNats(
+  url: string,
+): Promise<NatsConnection & AsyncDisposable> {
+  const nc = await connect({ servers: url });
+  return Object.assign(nc, { [Symbol.asyncDispose]: () => nc.close() });
 }
