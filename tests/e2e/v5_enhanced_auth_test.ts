@@ -250,6 +250,22 @@ async function connectWithMethod(
   return { client, first: client.next() };
 }
 
+/** Sends AUTH `reasonCode` with `method` and, when given, `data`. */
+function sendAuth(
+  client: RawClient,
+  reasonCode: ReasonCode,
+  method: string,
+  data?: string,
+): void {
+  client.send({
+    type: PacketType.AUTH,
+    reasonCode,
+    properties: data === undefined
+      ? { authenticationMethod: method }
+      : { authenticationMethod: method, authenticationData: enc.encode(data) },
+  });
+}
+
 function authData(p: AuthPacket): string {
   return dec.decode(p.properties?.authenticationData ?? new Uint8Array());
 }
@@ -341,14 +357,12 @@ for (const name of selectedBackends()) {
       await using _ = client;
       const p = await first;
       assert.equal(p.type, PacketType.AUTH);
-      client.send({
-        type: PacketType.AUTH,
-        reasonCode: ReasonCode.ContinueAuthentication,
-        properties: {
-          authenticationMethod: "TEST-CHALLENGE",
-          authenticationData: enc.encode("response:wrong"),
-        },
-      });
+      sendAuth(
+        client,
+        ReasonCode.ContinueAuthentication,
+        "TEST-CHALLENGE",
+        "response:wrong",
+      );
       expectConnack(await client.next(), ReasonCode.NotAuthorized);
       await withDeadline(client.closed, "close after refusal");
     });
@@ -362,11 +376,7 @@ for (const name of selectedBackends()) {
       );
       await using _ = client;
       assert.equal((await first).type, PacketType.AUTH);
-      client.send({
-        type: PacketType.AUTH,
-        reasonCode: ReasonCode.ContinueAuthentication,
-        properties: { authenticationMethod: "TEST-TOKEN" },
-      });
+      sendAuth(client, ReasonCode.ContinueAuthentication, "TEST-TOKEN");
       expectConnack(await client.next(), ReasonCode.ProtocolError);
     });
 
@@ -392,14 +402,7 @@ for (const name of selectedBackends()) {
       );
       await using _ = client;
       const send = (reasonCode: ReasonCode, data: string) =>
-        client.send({
-          type: PacketType.AUTH,
-          reasonCode,
-          properties: {
-            authenticationMethod: "TEST-CHALLENGE",
-            authenticationData: enc.encode(data),
-          },
-        });
+        sendAuth(client, reasonCode, "TEST-CHALLENGE", data);
       const c1 = await first as AuthPacket;
       send(
         ReasonCode.ContinueAuthentication,
@@ -429,14 +432,7 @@ for (const name of selectedBackends()) {
       );
       await using _ = client;
       assert.equal((await first).type, PacketType.CONNACK);
-      client.send({
-        type: PacketType.AUTH,
-        reasonCode: ReasonCode.ReAuthenticate,
-        properties: {
-          authenticationMethod: "TEST-TOKEN",
-          authenticationData: enc.encode("bad"),
-        },
-      });
+      sendAuth(client, ReasonCode.ReAuthenticate, "TEST-TOKEN", "bad");
       await expectServerDisconnect(client, ReasonCode.NotAuthorized);
     });
 
@@ -446,11 +442,7 @@ for (const name of selectedBackends()) {
         clientId: uniq("ea-no"),
       });
       await using _ = client;
-      client.send({
-        type: PacketType.AUTH,
-        reasonCode: ReasonCode.ReAuthenticate,
-        properties: { authenticationMethod: "TEST-TOKEN" },
-      });
+      sendAuth(client, ReasonCode.ReAuthenticate, "TEST-TOKEN");
       await expectServerDisconnect(client, ReasonCode.ProtocolError);
     });
 
