@@ -27,18 +27,8 @@ import { connectV5, expectServerDisconnect } from "../helpers/v5.ts";
 
 const enc = new TextEncoder();
 
-// TODO(#4): about 1 run in 10 the last queued messages (published after the
-// client's DISCONNECT, PUBACKed, then jetmq killed) do not arrive within 4 s
-// after the restart: seen as queued0..5 delivered and queued6..9 missing.
-// Suspect: `repair()` in src/backend/jetstream/_consumers.ts replaces the
-// consumer at the ack floor while the old one has already pushed those
-// messages to the restored deliver subject. Kept as a todo so CI reports it
-// without failing the run; the scenario passes the other 9 runs in 10.
 test(
   "main.ts --nats: after kill -9 a persistent QoS 1 session gets its in-flight messages at once with DUP and the same ids, then its queued ones",
-  {
-    todo: "intermittent: last queued messages late after kill -9 (#4)",
-  },
   async () => {
     await using nats = await startNatsServer();
     const topic = "fault/q";

@@ -103,7 +103,8 @@ export interface SessionCore {
   waiting: Entry[];
   /** Redeliveries received while restoring, sorted in by `prefetch`. */
   prefetched: Entry[];
-  restoring: boolean;
+  /** Bound by a restore: prefetching, then keeping deliveries for attach. */
+  restoring: false | "prefetch" | "attach";
   ackNow(reply: string | undefined): void;
   expired(message: Message): boolean;
   holdSubject(subject: string): void;
@@ -240,11 +241,8 @@ export function createSessionState(
   });
 
   const processed = (seq: number) => {
-    const waiter = seqWaiters.get(seq);
-    if (waiter) {
-      seqWaiters.delete(seq);
-      waiter();
-    }
+    seqWaiters.get(seq)?.();
+    seqWaiters.delete(seq);
   };
 
   const floor = createAckFloor(ackNow);
@@ -321,8 +319,9 @@ export function createSessionState(
       dup: info.delivered > 1 || seq <= ref.dupBelow,
     };
     bySeq.set(seq, entry);
-    if (core.restoring && seq <= ref.dupBelow) prefetched.push(entry);
-    else if (waiting.push(entry) && seqWaiters.has(seq)) state.pump();
+    if (core.restoring === "prefetch" && seq <= ref.dupBelow) {
+      prefetched.push(entry);
+    } else if (waiting.push(entry) && seqWaiters.has(seq)) state.pump();
     else schedulePump(); // Unawaited (a drain): one pump per burst.
     processed(seq);
   };
@@ -424,6 +423,7 @@ export function createSessionState(
     },
     attach(options) {
       state.attachment = { options, resumed: false, early: [] };
+      core.restoring = false;
       state.offline.count = 0;
       state.offline.bytes = 0;
       for (const subject of subjectUse.keys()) interest.add(subject, state);

@@ -148,7 +148,7 @@ async function prefetch(core: SessionCore, refs: ConsumerRef[]): Promise<void> {
   const { ctx, state, bySeq, prefetched, onConsumerMsg } = core;
   const { byPid } = state;
   if (refs.length === 0) return;
-  core.restoring = true;
+  core.restoring = "prefetch";
   try {
     await Promise.all(refs.map((ref) =>
       new Promise<void>((resolve) => {
@@ -163,7 +163,8 @@ async function prefetch(core: SessionCore, refs: ConsumerRef[]): Promise<void> {
       })
     ));
   } finally {
-    core.restoring = false;
+    // Until attach: what comes now would wait the ack wait if dropped.
+    core.restoring = "attach";
   }
   const released = new Set<number>();
   for (const e of byPid.values()) if (e.sseq > 0) released.add(e.sseq);
