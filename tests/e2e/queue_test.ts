@@ -7,6 +7,7 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PacketType } from "../../src/codec/mod.ts";
+import { pollUntil } from "../helpers/v5.ts";
 import { type JetmqProcess, runtimes, sharedJetmq } from "../helpers/server.ts";
 import {
   connectRaw,
@@ -28,18 +29,6 @@ async function counter(server: JetmqProcess, name: string): Promise<number> {
   const body = await res.text();
   const line = body.split("\n").find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(" ")[1]) : 0;
-}
-
-/** Polls `cond` (about an outside process) until it holds; 4 s deadline. */
-async function until(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + 4000;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Subscribe `clientId` (persistent, QoS 1) to `topic`, then go offline. */
@@ -120,8 +109,8 @@ for (const runtime of runtimes) {
         server.output().split("\n").filter((l) => l.startsWith("{"))
           .map((l) => JSON.parse(l)).filter(dropped).length;
       // The server is an outside process: poll its log and metrics.
-      await until(() => logged() === 2, "two drop log lines");
-      await until(
+      await pollUntil(() => logged() === 2, "two drop log lines");
+      await pollUntil(
         async () =>
           await counter(server, "jetmq_queue_dropped_total") === before + 2,
         "jetmq_queue_dropped_total + 2",
@@ -147,7 +136,7 @@ for (const runtime of runtimes) {
         String(r.msg).includes("queue full")
       );
       assert.equal(rec.topic, topic);
-      await until(
+      await pollUntil(
         async () =>
           await counter(server, "jetmq_queue_dropped_total") === before + 1,
         "jetmq_queue_dropped_total + 1",

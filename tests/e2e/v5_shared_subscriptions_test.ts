@@ -29,7 +29,12 @@ import {
   mosquittoPub,
   startMosquittoSub,
 } from "../helpers/mqttjs_client.ts";
-import { connectV5, expectServerDisconnect, uniq } from "../helpers/v5.ts";
+import {
+  connectV5,
+  expectServerDisconnect,
+  pollUntil,
+  uniq,
+} from "../helpers/v5.ts";
 
 /** Publish `n` QoS 1 messages `m0…` and await every PUBACK. */
 async function publishN(port: number, topic: string, n: number) {
@@ -77,15 +82,6 @@ async function settle(
   await withDeadline(Promise.all(drains), "members settled");
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  await withDeadline(
-    (async () => {
-      while (!cond()) await new Promise((r) => setTimeout(r, 10));
-    })(),
-    what,
-  );
-}
-
 for (const backend of e2eBackends()) {
   describe(`main.ts v5 on ${backend.name}: shared subscriptions`, () => {
     after(() => backend.stop());
@@ -110,7 +106,7 @@ for (const backend of e2eBackends()) {
       const n = 30;
       await publishN(server.port, topic, n);
       const total = () => got5.length + got4.length + js.received.length;
-      await until(() => total() >= n, `${n} messages across the group`);
+      await pollUntil(() => total() >= n, `${n} messages across the group`);
       // No duplicates: nothing more before each member's PINGRESP.
       await settle([v5, v4], [d5, d4]);
       const all = [...got5, ...got4, ...js.received.map((m) => m.text)];
@@ -148,7 +144,7 @@ for (const backend of e2eBackends()) {
       ];
       const n = 10;
       await publishN(server.port, topic, n);
-      await until(
+      await pollUntil(
         () => ga.length >= n && gb.length >= n && pl.length >= n,
         "every message in each group and at the plain subscriber",
       );
@@ -195,7 +191,7 @@ for (const backend of e2eBackends()) {
       await publishN(server.port, topic, n);
       const lines = (out: string) =>
         out.split("\n").filter((l) => /^m\d+$/.test(l));
-      await until(
+      await pollUntil(
         () => lines(s5.output()).length + lines(s4.output()).length >= n,
         `${n} messages across the mosquitto_sub members`,
       );
@@ -225,7 +221,10 @@ for (const backend of e2eBackends()) {
       const got: string[] = [];
       const d = drain(staying, got);
       await publishN(server.port, topic, 5);
-      await until(() => got.length >= 5, "5 messages at the remaining member");
+      await pollUntil(
+        () => got.length >= 5,
+        "5 messages at the remaining member",
+      );
       assert.deepEqual(got, ["m0", "m1", "m2", "m3", "m4"]);
       await expectNothingMore(leaving);
       await settle([staying], [d]);

@@ -95,7 +95,7 @@ export async function readMetric(
  * after `timeoutMs`. Waits `intervalMs` between tries.
  */
 export async function pollUntil(
-  check: () => Promise<boolean>,
+  check: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 4000,
   intervalMs = 50,
