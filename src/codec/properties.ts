@@ -61,8 +61,11 @@ export interface PropertyDefinition {
   readonly allowedIn: number;
   /** Byte properties limited to 0/1 (a Protocol Error otherwise). */
   readonly boolean?: boolean;
-  /** A value of 0 is a Protocol Error. */
-  readonly nonZero?: boolean;
+  /**
+   * A value of 0 is refused with this reason code: a Protocol Error, except
+   * Topic Alias 0, answered with Topic Alias invalid [MQTT-3.3.2-8].
+   */
+  readonly nonZero?: ReasonCode;
 }
 
 const T = PacketType;
@@ -107,7 +110,7 @@ export const PROPERTY_TABLE: readonly PropertyDefinition[] = [
   { id: 0x03, key: "contentType", type: B.Utf8String, allowedIn: PUB_WILL },
   { id: 0x08, key: "responseTopic", type: B.Utf8String, allowedIn: PUB_WILL },
   { id: 0x09, key: "correlationData", type: B.BinaryData, allowedIn: PUB_WILL },
-  { id: 0x0b, key: "subscriptionIdentifiers", type: B.VariableByteInteger, allowedIn: bits(T.PUBLISH, T.SUBSCRIBE), nonZero: true },
+  { id: 0x0b, key: "subscriptionIdentifiers", type: B.VariableByteInteger, allowedIn: bits(T.PUBLISH, T.SUBSCRIBE), nonZero: ReasonCode.ProtocolError },
   { id: 0x11, key: "sessionExpiryInterval", type: B.FourByteInteger, allowedIn: bits(T.CONNECT, T.CONNACK, T.DISCONNECT) },
   { id: 0x12, key: "assignedClientIdentifier", type: B.Utf8String, allowedIn: bits(T.CONNACK) },
   { id: 0x13, key: "serverKeepAlive", type: B.TwoByteInteger, allowedIn: bits(T.CONNACK) },
@@ -119,13 +122,13 @@ export const PROPERTY_TABLE: readonly PropertyDefinition[] = [
   { id: 0x1a, key: "responseInformation", type: B.Utf8String, allowedIn: bits(T.CONNACK) },
   { id: 0x1c, key: "serverReference", type: B.Utf8String, allowedIn: bits(T.CONNACK, T.DISCONNECT) },
   { id: 0x1f, key: "reasonString", type: B.Utf8String, allowedIn: REASON_STRING },
-  { id: 0x21, key: "receiveMaximum", type: B.TwoByteInteger, allowedIn: bits(T.CONNECT, T.CONNACK), nonZero: true },
+  { id: 0x21, key: "receiveMaximum", type: B.TwoByteInteger, allowedIn: bits(T.CONNECT, T.CONNACK), nonZero: ReasonCode.ProtocolError },
   { id: 0x22, key: "topicAliasMaximum", type: B.TwoByteInteger, allowedIn: bits(T.CONNECT, T.CONNACK) },
-  { id: 0x23, key: "topicAlias", type: B.TwoByteInteger, allowedIn: bits(T.PUBLISH), nonZero: true },
+  { id: 0x23, key: "topicAlias", type: B.TwoByteInteger, allowedIn: bits(T.PUBLISH), nonZero: ReasonCode.TopicAliasInvalid },
   { id: 0x24, key: "maximumQoS", type: B.Byte, allowedIn: bits(T.CONNACK), boolean: true },
   { id: 0x25, key: "retainAvailable", type: B.Byte, allowedIn: bits(T.CONNACK), boolean: true },
   { id: 0x26, key: "userProperties", type: B.Utf8StringPair, allowedIn: ALL },
-  { id: 0x27, key: "maximumPacketSize", type: B.FourByteInteger, allowedIn: bits(T.CONNECT, T.CONNACK), nonZero: true },
+  { id: 0x27, key: "maximumPacketSize", type: B.FourByteInteger, allowedIn: bits(T.CONNECT, T.CONNACK), nonZero: ReasonCode.ProtocolError },
   { id: 0x28, key: "wildcardSubscriptionAvailable", type: B.Byte, allowedIn: bits(T.CONNACK), boolean: true },
   { id: 0x29, key: "subscriptionIdentifiersAvailable", type: B.Byte, allowedIn: bits(T.CONNACK), boolean: true },
   { id: 0x2a, key: "sharedSubscriptionAvailable", type: B.Byte, allowedIn: bits(T.CONNACK), boolean: true },
@@ -202,15 +205,11 @@ function decodeOne(
     return;
   }
   const value = readValue(r, what, def);
-  if (def.nonZero && value === 0) {
-    if (def.id === 0x23) {
-      // The receiver answers alias 0 with Topic Alias invalid (§3.3.2.3.4).
-      throw new MqttError(
-        ReasonCode.TopicAliasInvalid,
-        `Cannot decode ${what}: Topic Alias 0 [MQTT-3.3.2-8]`,
-      );
-    }
-    protocolError(what, `property ${key} must not be 0`);
+  if (def.nonZero !== undefined && value === 0) {
+    throw new MqttError(
+      def.nonZero,
+      `Cannot decode ${what}: property ${key} must not be 0`,
+    );
   }
   if (def.boolean && value !== 0 && value !== 1) {
     protocolError(what, `property ${key} must be 0 or 1`);

@@ -37,7 +37,7 @@ function valueArb(
   def: (typeof PROPERTY_TABLE)[number],
   where: number,
 ): Arb<unknown> {
-  const min = def.nonZero ? 1 : 0;
+  const min = def.nonZero !== undefined ? 1 : 0;
   switch (def.type) {
     case PropertyDataType.Byte:
       return fc.constantFrom(0, 1);
