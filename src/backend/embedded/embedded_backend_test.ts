@@ -31,22 +31,33 @@ function open(
   });
 }
 
-test("createEmbeddedBackend() warns with client id and topic and counts jetmq_queue_dropped_total on overflow", async () => {
+/** An in-memory backend whose warn/info lines and counters a test reads. */
+async function openRecording(
+  more: Partial<EmbeddedBackendOptions> = {},
+): Promise<{
+  backend: Backend;
+  warnings: [string, LogFields | undefined][];
+  infos: [string, LogFields | undefined][];
+  counts: Map<string, number>;
+}> {
   const warnings: [string, LogFields | undefined][] = [];
+  const infos: [string, LogFields | undefined][] = [];
   const counts = new Map<string, number>();
   const logger: Logger = {
     ...nullLogger,
     warn: (message, fields) => void warnings.push([message, fields]),
+    info: (message, fields) => void infos.push([message, fields]),
   };
   const metrics: Metrics = {
     inc: (name, by = 1) => void counts.set(name, (counts.get(name) ?? 0) + by),
     set() {},
   };
-  const backend = await createEmbeddedBackend({
-    dir: "",
-    memory: true,
-    logger,
-    metrics,
+  const backend = await open("", { memory: true, logger, metrics, ...more });
+  return { backend, warnings, infos, counts };
+}
+
+test("createEmbeddedBackend() warns with client id and topic and counts jetmq_queue_dropped_total on overflow", async () => {
+  const { backend, warnings, counts } = await openRecording({
     maxQueuedMessages: 1,
   });
   try {
@@ -148,21 +159,7 @@ test("Session.subscribe() rejects an invalid filter with TypeError", async () =>
 });
 
 test("createEmbeddedBackend() warns and counts jetmq_queue_dropped_total for a shared copy of an ended member with no other member (§4.8.2)", async () => {
-  const warnings: [string, LogFields | undefined][] = [];
-  const counts = new Map<string, number>();
-  const backend = await createEmbeddedBackend({
-    dir: "",
-    memory: true,
-    logger: {
-      ...nullLogger,
-      warn: (message, fields) => void warnings.push([message, fields]),
-    },
-    metrics: {
-      inc: (name, by = 1) =>
-        void counts.set(name, (counts.get(name) ?? 0) + by),
-      set() {},
-    },
-  });
+  const { backend, warnings, counts } = await openRecording();
   try {
     const m = await connect(backend, "only", { expiry: 0 });
     await m.subscribe("$share/g/solo", 1);
@@ -183,21 +180,7 @@ test("createEmbeddedBackend() warns and counts jetmq_queue_dropped_total for a s
 });
 
 test("createEmbeddedBackend() logs and counts queued copies discarded when a session ends", async () => {
-  const infos: [string, LogFields | undefined][] = [];
-  const counts = new Map<string, number>();
-  const backend = await createEmbeddedBackend({
-    dir: "",
-    memory: true,
-    logger: {
-      ...nullLogger,
-      info: (message, fields) => void infos.push([message, fields]),
-    },
-    metrics: {
-      inc: (name, by = 1) =>
-        void counts.set(name, (counts.get(name) ?? 0) + by),
-      set() {},
-    },
-  });
+  const { backend, infos, counts } = await openRecording();
   try {
     const m = await connect(backend, "ends", { expiry: 0, window: 1 });
     await m.subscribe("e", 1);
