@@ -1,7 +1,7 @@
 /**
  * Topics: topic name and filter validation, shared subscriptions
  * (`$share/<group>/<filter>`), the subscription trie, single
- * filter/topic matching, and the MQTT ↔ NATS subject mapping with
+ * filter/topic matching, filter cover/overlap tests, and the MQTT ↔ NATS subject mapping with
  * nats-server's client-id hash. All pure; imports nothing of ours outside
  * this folder (only `node:crypto` for the hash).
  *
@@ -16,6 +16,7 @@ export {
 } from "./validate.ts";
 export { isShared, parseShared, type SharedFilter } from "./shared.ts";
 export { matches } from "./matches.ts";
+export { filterCovers, filtersOverlap } from "./filter_relations.ts";
 export { createTrie, type Trie } from "./trie.ts";
 export {
   filterToSubjects,
