@@ -7,12 +7,19 @@
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ReasonCode } from "../codec/mod.ts";
-import type { Authenticator, AuthResult, Credentials } from "./types.ts";
+import type {
+  Authenticator,
+  AuthResult,
+  Credentials,
+  PermissionRules,
+} from "./types.ts";
 
 /** A user allowed to log in. */
 export interface PasswordUser {
   username: string;
   password: string;
+  /** Topic permissions (default: everything allowed). */
+  permissions?: PermissionRules;
 }
 
 /** Options of `createPasswordAuthenticator`. */
@@ -20,6 +27,11 @@ export interface PasswordAuthOptions {
   users?: readonly PasswordUser[];
   /** Accept CONNECTs without a user name (default false). */
   allowAnonymous?: boolean;
+  /**
+   * Topic permissions of clients accepted without a configured user (no
+   * user name, or any when no users are configured); default: everything.
+   */
+  anonymousPermissions?: PermissionRules;
 }
 
 function digest(bytes: Uint8Array | string): Uint8Array {
@@ -33,7 +45,8 @@ function digest(bytes: Uint8Array | string): Uint8Array {
  * unknown user or a wrong or missing password is BadUserNameOrPassword (0x86).
  * Passwords are compared as SHA-256 digests with `timingSafeEqual`, so
  * neither their content nor their length leaks through timing, and unknown
- * users cost the same comparison.
+ * users cost the same comparison. An accepted client gets its user's
+ * `permissions`, or `anonymousPermissions` when accepted without a user.
  *
  * @example
  * ```ts
@@ -52,9 +65,14 @@ export function createPasswordAuthenticator(
   options: PasswordAuthOptions = {},
 ): Authenticator {
   const digests = new Map<string, Uint8Array>();
+  const permissions = new Map<string, PermissionRules>();
   for (const user of options.users ?? []) {
     digests.set(user.username, digest(user.password));
+    if (user.permissions) permissions.set(user.username, user.permissions);
   }
+  const anonymous: AuthResult = options.anonymousPermissions
+    ? { ok: true, permissions: options.anonymousPermissions }
+    : { ok: true };
   const allowAnonymous = options.allowAnonymous ?? false;
   // Compared against when the user is unknown, so that case costs the same.
   const decoy = digest("decoy");
@@ -64,7 +82,7 @@ export function createPasswordAuthenticator(
     // With no users configured there is nothing to check a name against: an
     // open server accepts it as it accepts anonymous clients (as mosquitto).
     if (username === undefined || (digests.size === 0 && allowAnonymous)) {
-      return allowAnonymous ? { ok: true } : {
+      return allowAnonymous ? anonymous : {
         ok: false,
         reasonCode: ReasonCode.NotAuthorized,
         reason: "anonymous clients are not allowed",
@@ -80,7 +98,10 @@ export function createPasswordAuthenticator(
         reason: "bad user name or password",
       };
     }
-    return { ok: true, user: username };
+    const rules = permissions.get(username);
+    return rules
+      ? { ok: true, user: username, permissions: rules }
+      : { ok: true, user: username };
   }
 
   return {

@@ -112,3 +112,34 @@ test("createPasswordAuthenticator() still refuses unknown users when users are c
   });
   assert.equal(result.ok, false);
 });
+
+test("createPasswordAuthenticator() returns the user's permissions, and anonymousPermissions without a user", async () => {
+  const permissions = { publish: { allow: ["a/#"] } };
+  const anonymousPermissions = { subscribe: { allow: [] } };
+  const auth = createPasswordAuthenticator({
+    users: [{ username: "alice", password: "s3cret", permissions }, users[1]],
+    allowAnonymous: true,
+    anonymousPermissions,
+  });
+  assert.deepEqual(await auth.authenticate(creds("alice", "s3cret")), {
+    ok: true,
+    user: "alice",
+    permissions,
+  });
+  assert.deepEqual(await auth.authenticate(creds("bob", "")), {
+    ok: true,
+    user: "bob",
+  });
+  assert.deepEqual(await auth.authenticate(creds()), {
+    ok: true,
+    permissions: anonymousPermissions,
+  });
+  const open = createPasswordAuthenticator({
+    allowAnonymous: true,
+    anonymousPermissions,
+  });
+  assert.deepEqual(await open.authenticate(creds("anyone", "x")), {
+    ok: true,
+    permissions: anonymousPermissions,
+  });
+});
