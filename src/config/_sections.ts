@@ -27,6 +27,7 @@ import {
   readObject,
   readString,
 } from "./_reader.ts";
+import { parsePermissions } from "./_permissions.ts";
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -136,7 +137,7 @@ export function parseLimits(
   return limits;
 }
 
-/** `auth`: anonymous access and the password users (unique names). */
+/** `auth`: anonymous access, password users (unique names), permissions. */
 export function parseAuth(
   value: unknown,
   path: string,
@@ -145,7 +146,7 @@ export function parseAuth(
   const f = readObject(
     value,
     path,
-    ["allowAnonymous", "users", "methods"],
+    ["allowAnonymous", "users", "methods", "anonymousPermissions"],
     issues,
   );
   const list = readArray(f, "users", path, issues) ?? [];
@@ -153,7 +154,12 @@ export function parseAuth(
   const seen = new Set<string>();
   list.forEach((item, i) => {
     const userPath = join(join(path, "users"), i);
-    const u = readObject(item, userPath, ["username", "password"], issues);
+    const u = readObject(
+      item,
+      userPath,
+      ["username", "password", "permissions"],
+      issues,
+    );
     const username = readString(u, "username", userPath, {
       fallback: undefined,
       nonEmpty: true,
@@ -174,11 +180,18 @@ export function parseAuth(
       });
     }
     if (username !== undefined) seen.add(username);
+    const permissions = u.permissions === undefined
+      ? undefined
+      : parsePermissions(u.permissions, join(userPath, "permissions"), issues);
     if (username !== undefined && password !== undefined) {
-      users.push({ username, password });
+      users.push(
+        permissions
+          ? { username, password, permissions }
+          : { username, password },
+      );
     }
   });
-  return {
+  const auth: AuthConfig = {
     allowAnonymous: readBool(
       f,
       "allowAnonymous",
@@ -189,6 +202,14 @@ export function parseAuth(
     users,
     methods: parseAuthMethods(f, path, issues),
   };
+  if (f.anonymousPermissions !== undefined) {
+    auth.anonymousPermissions = parsePermissions(
+      f.anonymousPermissions,
+      join(path, "anonymousPermissions"),
+      issues,
+    );
+  }
+  return auth;
 }
 
 /** `auth.methods`: `{ module, options? }` entries. */

@@ -1,7 +1,8 @@
 /**
  * Configuration: the one schema, its defaults, `parseConfig(unknown)` to a
  * frozen `Config` (or a `ConfigError` listing every bad path) and the pure
- * layer merge. Pure data: reads no files or env; imports nothing of ours.
+ * layer merge. Pure data: reads no files or env; imports only `topic` (to
+ * validate permission filters).
  *
  * @module
  */
@@ -20,7 +21,9 @@ export type {
   LogLevel,
   MetricsConfig,
   NatsConfig,
+  PermissionsConfig,
   TlsFiles,
+  TopicRulesConfig,
   UserConfig,
 } from "./schema.ts";
 export {

@@ -62,10 +62,27 @@ export interface LimitsConfig {
   maxSubscriptions: number;
 }
 
+/**
+ * MQTT topic filters allowing and denying one action. No `allow` allows
+ * every topic; an empty `allow` allows none; `deny` wins.
+ */
+export interface TopicRulesConfig {
+  allow?: readonly string[];
+  deny?: readonly string[];
+}
+
+/** Topic permissions; an action without rules is allowed everywhere. */
+export interface PermissionsConfig {
+  publish?: TopicRulesConfig;
+  subscribe?: TopicRulesConfig;
+}
+
 /** A user of the password authenticator. */
 export interface UserConfig {
   username: string;
   password: string;
+  /** Topic permissions (absent: everything allowed). */
+  permissions?: PermissionsConfig;
 }
 
 /**
@@ -85,6 +102,11 @@ export interface AuthConfig {
   users: readonly UserConfig[];
   /** Enhanced authentication methods (default none). */
   methods: readonly AuthMethodConfig[];
+  /**
+   * Topic permissions of clients accepted without a configured user
+   * (absent: everything allowed).
+   */
+  anonymousPermissions?: PermissionsConfig;
 }
 
 /** Log levels, least severe first. */

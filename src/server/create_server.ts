@@ -52,6 +52,7 @@ export async function createServer(
     authenticator: createAuthenticator({
       users: config.auth.users,
       allowAnonymous: config.auth.allowAnonymous,
+      anonymousPermissions: config.auth.anonymousPermissions,
       methods,
     }),
     createRouter,
