@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Permissions } from "../auth/permissions.ts";
 import type { AuthResult, Credentials } from "../auth/types.ts";
 import { MqttError } from "../codec/errors.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
@@ -19,6 +20,7 @@ import {
   connackProperties,
   refuse,
 } from "./connack.ts";
+import { grantPermissions } from "./grant_permissions.ts";
 import { startKeepAlive } from "./keep_alive.ts";
 import { createDeliverySink } from "./outbound.ts";
 import type { Connected, ConnectionState } from "./state.ts";
@@ -98,7 +100,11 @@ export function afterAuth(
 ): Promise<void> {
   if (st.phase.name === "closing") return st.closed;
   if (result.ok === true) {
-    return accept(st, p, clientId, assignedClientId, result.data);
+    const granted = grantPermissions(st, p, clientId, result);
+    if ("refusal" in granted) {
+      return refuse(st, granted.refusal, granted.reason);
+    }
+    return accept(st, p, clientId, assignedClientId, result.data, granted);
   }
   if (result.ok === false) {
     return refuse(st, result.reasonCode, result.reason);
@@ -228,6 +234,7 @@ async function accept(
   clientId: string,
   assignedClientId: string | undefined,
   authenticationData: Uint8Array | undefined,
+  permissions: Permissions,
 ): Promise<void> {
   const terms = negotiate(st, p);
   const accepted = {
@@ -257,6 +264,7 @@ async function accept(
     outboundAliases: clientAliases > 0
       ? createOutboundAliases(clientAliases)
       : undefined,
+    permissions,
     clientMaxPacketSize: p.properties?.maximumPacketSize ?? 0,
     acks: createAckQueue((packet) => st.out.write(packet)),
     qos2Pending: new Set(),

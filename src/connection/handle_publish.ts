@@ -26,6 +26,7 @@ export function handlePublish(
     // Wildcards or bad characters in a topic name [MQTT-3.3.2-2].
     return fail(st, ReasonCode.TopicNameInvalid, "Invalid topic name");
   }
+  if (!c.permissions.canPublish(topic)) return deny(st, c, p, topic);
   const props = p.properties;
   if (
     props?.responseTopic !== undefined &&
@@ -61,6 +62,26 @@ export function handlePublish(
     return;
   }
   return publishAcked(st, c, p, message);
+}
+
+/**
+ * A PUBLISH the client may not make: not routed, not retained. v5 answers
+ * QoS 1/2 with 0x87 Not authorized (§3.4.2.1, §3.5.2.1); 3.1/3.1.1 have no
+ * such code, so QoS 1/2 are acknowledged as usual and the message dropped,
+ * as nats-server does (3.1.1 allows this or closing [MQTT-3.3.5-2]). QoS 0
+ * is dropped. Counted and logged at debug.
+ */
+function deny(
+  st: ConnectionState,
+  c: Connected,
+  p: PublishPacket,
+  topic: string,
+): void {
+  st.metrics.inc("jetmq_publish_denied_total");
+  st.logger.debug("PUBLISH not authorized", { clientId: c.clientId, topic });
+  if (p.qos === 0) return;
+  const code = st.version === 5 ? ReasonCode.NotAuthorized : ReasonCode.Success;
+  ackNow(st, c, p, code, "Not authorized");
 }
 
 function publishAcked(

@@ -51,6 +51,18 @@ async function subscribe(
       refusal ??= "Invalid topic filter";
       continue;
     }
+    if (c.permissions.canSubscribe(sub.filter) === "no") {
+      // v5 0x87 (§3.9.3); 3.1/3.1.1 only have 0x80. Narrower deny filters
+      // ("filtered") are applied per delivery (outbound.ts).
+      codes.push(v5 ? ReasonCode.NotAuthorized : ReasonCode.UnspecifiedError);
+      refusal ??= "Not authorized";
+      st.metrics.inc("jetmq_subscribe_denied_total");
+      st.logger.debug("SUBSCRIBE not authorized", {
+        clientId: c.clientId,
+        filter: sub.filter,
+      });
+      continue;
+    }
     if (!quota(sub.filter)) {
       // One client must not grow the server without bound.
       codes.push(v5 ? ReasonCode.QuotaExceeded : ReasonCode.UnspecifiedError);

@@ -93,6 +93,16 @@ function deliverPublish(
   c: Connected,
   d: PublishDelivery,
 ): void {
+  if (!c.permissions.canReceive(d.message.topic)) {
+    // A deny filter narrower than the subscription, or a subscription
+    // restored from a session made under other rules: live, retained and
+    // redelivered messages alike. Acked like any other drop.
+    st.logger.debug("Delivery not authorized", {
+      clientId: c.clientId,
+      topic: d.message.topic,
+    });
+    return drop(st, c, d, "jetmq_deliveries_denied_total");
+  }
   if (d.qos === 0 && st.out.buffered > st.limits.maxWriteBuffer) {
     return drop(st, c, d, "jetmq_qos0_dropped_slow_reader_total");
   }

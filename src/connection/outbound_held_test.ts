@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { ALLOW_ALL } from "../auth/permissions.ts";
 import type { Delivery } from "../backend/types.ts";
 import { type Packet, PacketType } from "../codec/mod.ts";
 import { nullLogger, nullMetrics } from "../observability/types.ts";
@@ -18,7 +19,12 @@ function stalledConnection(maxWriteBuffer: number) {
     logger: nullLogger,
     metrics: nullMetrics,
     now: () => 0,
-    phase: { name: "connected", clientId: "c", session: { ack() {} } },
+    phase: {
+      name: "connected",
+      clientId: "c",
+      session: { ack() {} },
+      permissions: ALLOW_ALL,
+    },
     out: {
       write(p: Packet) {
         written.push(p);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Permissions } from "../auth/permissions.ts";
 import type { Session } from "../backend/types.ts";
 import type { ConnectPacket, ProtocolVersion } from "../codec/types.ts";
 import type { Logger, Metrics } from "../observability/types.ts";
@@ -32,6 +33,8 @@ export interface Connected {
   readonly inboundAliases: string[];
   /** Outbound topic aliases (v5), when the client allows them. */
   readonly outboundAliases: OutboundAliases | undefined;
+  /** Topic permissions granted at CONNECT (kept on re-authentication). */
+  readonly permissions: Permissions;
   /** The client's Maximum Packet Size (v5), or 0 for none. */
   readonly clientMaxPacketSize: number;
   /** Backend work whose acknowledgement is owed, sent in order. */
