@@ -16,7 +16,7 @@ import {
   until,
 } from "./context.ts";
 import { createCounters, createWindowedPublisher } from "./drive.ts";
-import { rssKiB } from "./proc.ts";
+import { type CpuShares, rssKiB, startCpuMeter } from "./proc.ts";
 import { BATCH } from "./drive.ts";
 import { encodePublish, type PublishTemplate } from "./wire.ts";
 
@@ -132,9 +132,11 @@ export async function retained(ctx: ScenarioContext): Promise<ScenarioResult> {
   });
   try {
     const t0 = performance.now();
+    const cpu = startCpuMeter(ctx.pid);
     await sub.subscribe(["#"], 0);
     await until(() => got >= n, 60_000, () => `${n} retained (got ${got})`);
     const ms = performance.now() - t0;
+    const share = cpu.stop();
     return {
       scenario: "retained_then_subscribe",
       value: round(ms),
@@ -144,6 +146,7 @@ export async function retained(ctx: ScenarioContext): Promise<ScenarioResult> {
         retained: n,
         received_per_s: round(n / ms * 1000),
         store_per_s: Math.round(storeRate),
+        ...cpuExtra(share),
       },
     };
   } finally {
@@ -170,6 +173,7 @@ export async function queuedDrain(
   const queueRate = await publishAll(ctx, "dpub", tpl, n);
   let got = 0;
   const t0 = performance.now();
+  const cpu = startCpuMeter(ctx.pid);
   const sub = await connect(ctx, "drain", {
     ...persistent,
     onPublish: () => got++,
@@ -182,6 +186,7 @@ export async function queuedDrain(
         `${n} queued messages (got ${got}, session present ${sub.sessionPresent})`,
     );
     const ms = performance.now() - t0;
+    const share = cpu.stop();
     return {
       scenario: "queued_drain_qos1",
       value: round(ms),
@@ -192,6 +197,7 @@ export async function queuedDrain(
         session_present: sub.sessionPresent,
         drained_per_s: round(n / ms * 1000),
         queue_per_s: Math.round(queueRate),
+        ...cpuExtra(share),
       },
     };
   } finally {
@@ -199,4 +205,13 @@ export async function queuedDrain(
     // Leave nothing behind on a shared broker: end the session.
     await (await connect(ctx, "drain", { clean: true })).close();
   }
+}
+
+/** CPU shares of a timed phase, in cores, for a result's `extra`. */
+function cpuExtra(share: CpuShares): Record<string, number> {
+  return {
+    cpu_loadgen: round(share.self),
+    cpu_broker: round(share.broker),
+    cpu_other: round(share.other),
+  };
 }
