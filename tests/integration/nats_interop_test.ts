@@ -2,7 +2,8 @@
  * NATS interoperability of the JetStream backend, with a nats.js client on
  * the NATS side: plain NATS → MQTT sessions, MQTT → NATS subscribers with
  * nats-server's headers, JetStream layout, takeover across two instances,
- * and a nats-server restart during a QoS 1 stream.
+ * a nats-server restart during a QoS 1 stream, and deliveries lost on the
+ * wire.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import {
 import { createJetStreamBackend } from "../../src/backend/jetstream/mod.ts";
 import type { Backend } from "../../src/backend/types.ts";
 import { startNatsServer } from "../helpers/nats_server.ts";
+import { startNatsProxy } from "../helpers/nats_proxy.ts";
 import {
   connect,
   msg,
@@ -200,6 +202,41 @@ test("a nats-server restart during a QoS 1 stream loses no acknowledged message"
       [s.sink],
       () => missing().length === 0,
       () => `${missing().length} acknowledged messages`,
+    );
+  } finally {
+    await backend.close();
+    await nc.close();
+  }
+});
+
+test("a JetStream delivery lost on the wire comes again; acks of later messages do not acknowledge it", async () => {
+  await using server = await startNatsServer();
+  await using proxy = await startNatsProxy(server.port);
+  const nc = await natsConnect({ servers: proxy.url });
+  const backend = await createJetStreamBackend({ nc, ackWait: 1000 });
+  try {
+    const s = await connect(backend, "sink", { window: 64 });
+    await s.subscribe("st/#", 1);
+    const received = new Set<string>();
+    s.sink.listeners.add(() => {
+      for (const d of publishes(s.sink.deliveries.splice(0))) {
+        received.add(text(d));
+        void s.session.ack(d.packetId!);
+      }
+    });
+    // Stored and acknowledged, pushed by the server, never seen by us: as
+    // when the connection breaks with deliveries in flight.
+    proxy.dropDeliveries = true;
+    const lost = ["a0", "a1", "a2"];
+    await Promise.all(lost.map((b) => backend.publish(msg("st/a", b))));
+    proxy.dropDeliveries = false;
+    assert.equal(proxy.dropped, 3);
+    // Their PUBACKs come well within the ack wait of the lost ones.
+    await Promise.all(["b0", "b1"].map((b) => backend.publish(msg("st/b", b))));
+    await waitUntil(
+      [s.sink],
+      () => lost.every((b) => received.has(b)),
+      () => `the lost deliveries (have ${[...received].join(",")})`,
     );
   } finally {
     await backend.close();

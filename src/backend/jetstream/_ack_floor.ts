@@ -5,6 +5,10 @@
  * PUBACKs costs nats-server one ack; an out-of-order PUBACK waits for the
  * earlier ones (a restart then redelivers a little more, with DUP).
  *
+ * Only consumers created before subscription consumers became explicit use
+ * it: an ack-all also acknowledges deliveries lost on the wire, which the
+ * session never saw (see `subscriptionConfig`).
+ *
  * @module
  */
 

@@ -50,8 +50,12 @@ export function subscriptionConfig(
     deliver_subject: ctx.names.sub + ctx.nuid(),
     deliver_policy: startSeq ? "by_start_sequence" : "new",
     ...(startSeq ? { opt_start_seq: startSeq } : {}),
-    // One ack per burst of in-order PUBACKs (`_ack_floor.ts`).
-    ack_policy: "all",
+    // Explicit, not ack-all: a delivery lost on the wire (a reconnect, a
+    // nats-server restart) stays pending and comes again after the ack wait;
+    // an ack-all of a later sequence would acknowledge it unseen, and the
+    // interest stream would drop an acknowledged message. Consumers of older
+    // records may still be ack-all (`_ack_floor.ts`).
+    ack_policy: "explicit",
     ack_wait: ctx.ackWaitNs,
     filter_subject: ctx.names.msgs + natsFilter,
     max_ack_pending: ctx.maxAckPending,
