@@ -80,8 +80,14 @@ const utf8 = new TextDecoder();
 /**
  * The headers of a received message, parsed without nats.js's generic
  * decoder (the hot path of every delivery). Falls back to `msg.headers`.
+ * With `memo`, a header block equal to the previous one (a publisher's
+ * stream: same QoS, same origin) returns the previous view, unparsed; views
+ * are read-only.
  */
-export function headerView(msg: Msg): HeaderView | undefined {
+export function headerView(
+  msg: Msg,
+  memo?: HeaderMemo,
+): HeaderView | undefined {
   const raw = msg as unknown as {
     _rdata?: Uint8Array;
     _msg?: { hdr?: number };
@@ -90,6 +96,33 @@ export function headerView(msg: Msg): HeaderView | undefined {
   if (raw._rdata === undefined || end === undefined) return msg.headers;
   if (end < 0) return undefined;
   const bytes = raw._rdata.subarray(0, end);
+  if (memo?.view && sameBytes(memo.bytes, bytes)) return memo.view;
+  const view = parseHeaderBlock(bytes);
+  if (memo && bytes.length <= 256) {
+    memo.bytes = bytes.slice();
+    memo.view = view;
+  }
+  return view;
+}
+
+/** The last header block `headerView` parsed, and its view. */
+export interface HeaderMemo {
+  bytes: Uint8Array;
+  view?: HeaderView;
+}
+
+/** A memo for `headerView`, one per consumer of deliveries. */
+export function createHeaderMemo(): HeaderMemo {
+  return { bytes: new Uint8Array(0) };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function parseHeaderBlock(bytes: Uint8Array): HeaderView {
   let ascii = true;
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i] > 0x7f) {
@@ -243,14 +276,23 @@ export interface AckInfo {
 /** Parse a JetStream ack reply subject; undefined if it is not one. */
 export function parseAck(reply: string | undefined): AckInfo | undefined {
   if (!reply || !reply.startsWith("$JS.ACK.")) return undefined;
-  const t = reply.split(".");
-  const o = t.length === 9 ? 2 : t.length >= 11 ? 4 : -1;
+  // Tokens from the end: <delivered>.<sseq>.<dseq>.<ts>.<pending> follow
+  // the consumer on every version; 2.10+ puts domain and account hash
+  // before the stream (11+ tokens), 2.9 has none (9), and names hold no dot.
+  const dots: number[] = [];
+  for (let i = reply.indexOf("."); i >= 0; i = reply.indexOf(".", i + 1)) {
+    dots.push(i);
+  }
+  const n = dots.length + 1;
+  const o = n === 9 ? 2 : n >= 11 ? 4 : -1;
   if (o < 0) return undefined;
+  const token = (k: number) =>
+    reply.slice(dots[k - 1] + 1, k < dots.length ? dots[k] : reply.length);
   return {
-    stream: t[o],
-    consumer: t[o + 1],
-    delivered: Number(t[o + 2]),
-    streamSeq: Number(t[o + 3]),
-    pending: Number(t[o + 6]),
+    stream: token(o),
+    consumer: token(o + 1),
+    delivered: Number(token(o + 2)),
+    streamSeq: Number(token(o + 3)),
+    pending: Number(token(o + 6)),
   };
 }

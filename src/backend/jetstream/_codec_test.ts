@@ -1,9 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { headers } from "@nats-io/transport-node";
+import type { Msg } from "@nats-io/transport-node";
 import {
   createHeaderCache,
+  createHeaderMemo,
   headerQoS,
+  headerView,
   messageFrom,
   messageHeaders,
   parseAck,
@@ -107,4 +110,36 @@ test("createHeaderCache() reuses the encoded common headers and keeps the rest e
   assert.match(text, /Jetmq-Origin: c\r\n/);
   const retained = cache.get({ ...m, retain: true }, 1);
   assert.equal(retained.get("Jetmq-Retain"), "1");
+});
+
+/** A received message as nats.js holds it: raw bytes, header length. */
+function received(headerBlock: string, payload = "p"): Msg {
+  const head = new TextEncoder().encode(headerBlock);
+  const body = new TextEncoder().encode(payload);
+  const raw = new Uint8Array(head.length + body.length);
+  raw.set(head);
+  raw.set(body, head.length);
+  return { _rdata: raw, _msg: { hdr: head.length } } as unknown as Msg;
+}
+
+test("headerView() with a memo reuses the view of an equal header block, not of another", () => {
+  const memo = createHeaderMemo();
+  const a = "NATS/1.0\r\nNmqtt-Pub: 1\r\nJetmq-Origin: c1\r\n\r\n";
+  const first = headerView(received(a, "x"), memo)!;
+  assert.equal(first.get("Nmqtt-Pub"), "1");
+  assert.equal(headerView(received(a, "other payload"), memo), first);
+  const b = "NATS/1.0\r\nNmqtt-Pub: 2\r\nJetmq-Origin: c1\r\n\r\n";
+  const second = headerView(received(b), memo)!;
+  assert.notEqual(second, first);
+  assert.equal(second.get("Nmqtt-Pub"), "2");
+  // Same length, one byte different: parsed again.
+  const c = "NATS/1.0\r\nNmqtt-Pub: 2\r\nJetmq-Origin: c2\r\n\r\n";
+  assert.equal(headerView(received(c), memo)!.get("Jetmq-Origin"), "c2");
+  // Foreign headers keep every line, memo or not.
+  const d = "NATS/1.0\r\nk: 1\r\nk: 2\r\n\r\n";
+  headerView(received(d), memo);
+  assert.deepEqual([...headerView(received(d), memo)!.lines!()], [
+    ["k", "1"],
+    ["k", "2"],
+  ]);
 });

@@ -8,6 +8,7 @@
 import type { MsgHdrs, NatsConnection } from "@nats-io/transport-node";
 import type { Logger, Metrics } from "../../observability/types.ts";
 import { type Api, parseReply } from "./_api.ts";
+import type { HeaderMemo } from "./_codec.ts";
 import type { Names } from "./_names.ts";
 import type { Requester } from "./_requester.ts";
 
@@ -41,6 +42,8 @@ export interface Context {
   ): Promise<PubAck>;
   /** A fresh unique token (NUID). */
   nuid(): string;
+  /** The last delivery header block parsed (`headerView`). */
+  headerMemo: HeaderMemo;
 }
 
 /**

@@ -78,7 +78,7 @@ export interface FilterState {
 }
 
 const EMPTY = new Uint8Array(0);
-const MAX_DONE = 4096;
+const DONE: Message = { topic: "", payload: EMPTY, qos: 0, retain: false };
 const MAX_EARLY = 1024;
 const SEEN_BACKLOG = 256;
 
@@ -295,7 +295,7 @@ export function createSessionState(
     const message = messageFrom(
       subjectToTopic(subject),
       msg.data,
-      headerView(msg),
+      headerView(msg, ctx.headerMemo),
     );
     // Never leave a message to be redelivered forever (reference §10).
     if (message.qos === 0 || expired(message)) {
@@ -493,8 +493,8 @@ export function createSessionState(
       e.state = "done";
       if (e.key === undefined) return;
       done.push(e.key);
-      e.message = { ...e.message, payload: EMPTY };
-      while (done.length > MAX_DONE) bySeq.delete(done.shift()!);
+      e.message = DONE; // Only its sequence matters now.
+      while (done.length > 4096) bySeq.delete(done.shift()!);
     },
     onCore(natsSubject, msg) {
       if (!state.attachment) return;
@@ -510,7 +510,7 @@ export function createSessionState(
       const message = messageFrom(
         subjectToTopic(subject),
         msg.data,
-        headerView(msg),
+        headerView(msg, ctx.headerMemo),
         msg.reply,
       );
       if (expired(message)) return;

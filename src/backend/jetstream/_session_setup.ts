@@ -236,7 +236,7 @@ export function sharedStored(
   const message = messageFrom(
     subjectToTopic(subject),
     msg.data,
-    headerView(msg),
+    headerView(msg, ctx.headerMemo),
   );
   const copy = fanOut(
     message,

@@ -76,7 +76,7 @@ export function createSharedRegistry(ctx: Context): SharedRegistry {
     const message = messageFrom(
       subjectToTopic(msg.subject),
       msg.data,
-      headerView(msg),
+      headerView(msg, ctx.headerMemo),
       msg.reply,
     );
     // QoS ≥ 1 on both sides: the group's consumer delivers it.

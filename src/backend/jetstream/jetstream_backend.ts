@@ -21,7 +21,7 @@ import type {
   SubscriptionOptions,
 } from "../types.ts";
 import { createApi, purgeSubject, subjectsOf } from "./_api.ts";
-import { createHeaderCache } from "./_codec.ts";
+import { createHeaderCache, createHeaderMemo } from "./_codec.ts";
 import { type Context, createJsPublish } from "./_context.ts";
 import { createHandle, type HandleDeps } from "./_handle.ts";
 import { createInterest } from "./_interest.ts";
@@ -116,6 +116,7 @@ export async function createJetStreamBackend(
     maxAckPending: options.maxAckPending ?? 1024,
     jsPublish: createJsPublish(requester, options.publishWindow ?? 4096),
     nuid: () => nuid.next(),
+    headerMemo: createHeaderMemo(),
   };
   try {
     await ensureStreams(api, names, options.replicas ?? 1);
