@@ -32,6 +32,7 @@ import {
   addFilter,
   enqueue,
   handBack,
+  publishDelivery,
   received,
   removeFilter,
   restore,
@@ -79,6 +80,7 @@ export interface FilterState {
 
 const EMPTY = new Uint8Array(0);
 const DONE: Message = { topic: "", payload: EMPTY, qos: 0, retain: false };
+const MAX_DONE = 4096;
 const MAX_EARLY = 1024;
 const SEEN_BACKLOG = 256;
 
@@ -190,7 +192,7 @@ export function createSessionState(
   /** NATS subject → how many of our filters use it. */
   const subjectUse = new Map<string, number>();
   const pubrelDone = new Set<number>();
-  let nextPid = 1;
+  let nextPid = 1, doneAt = 0;
   const schedulePump = coalesce(() => state.pump());
   let saving: Promise<void> = Promise.resolve();
 
@@ -229,16 +231,6 @@ export function createSessionState(
 
   const expired = (message: Message) =>
     message.expiresAt !== undefined && message.expiresAt <= ctx.now();
-
-  const publishDelivery = (e: Entry, dup: boolean): Delivery => ({
-    kind: "publish",
-    message: e.message,
-    qos: e.qos,
-    packetId: e.packetId,
-    dup,
-    retain: e.retain,
-    ...(e.subscriptionIds ? { subscriptionIds: e.subscriptionIds } : {}),
-  });
 
   const processed = (seq: number) => {
     seqWaiters.get(seq)?.();
@@ -492,9 +484,11 @@ export function createSessionState(
     finish(e) {
       e.state = "done";
       if (e.key === undefined) return;
-      done.push(e.key);
       e.message = DONE; // Only its sequence matters now.
-      while (done.length > 4096) bySeq.delete(done.shift()!);
+      if (done.length < MAX_DONE) return void done.push(e.key);
+      doneAt = (doneAt + 1) % MAX_DONE; // A ring of the newest keys.
+      if (done[doneAt] !== e.key) bySeq.delete(done[doneAt]);
+      done[doneAt] = e.key;
     },
     onCore(natsSubject, msg) {
       if (!state.attachment) return;

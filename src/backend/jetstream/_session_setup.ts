@@ -11,7 +11,7 @@ import { headers, type Msg } from "@nats-io/transport-node";
 import { subjectToTopic } from "../../topic/mod.ts";
 import { fanOut } from "../fanout.ts";
 import type { QoS } from "../../codec/types.ts";
-import type { Message, SubscriptionOptions } from "../types.ts";
+import type { Delivery, Message, SubscriptionOptions } from "../types.ts";
 import { headerView, messageFrom, parseAck } from "./_codec.ts";
 import * as consumers from "./_consumers.ts";
 import type { ConsumerRef } from "./_consumers.ts";
@@ -275,6 +275,19 @@ export function sharedStored(
   bySeq.set(dedupe, entry);
   waiting.push(entry);
   state.pump();
+}
+
+/** The delivery of a session entry, DUP as given. */
+export function publishDelivery(e: Entry, dup: boolean): Delivery {
+  return {
+    kind: "publish",
+    message: e.message,
+    qos: e.qos,
+    packetId: e.packetId,
+    dup,
+    retain: e.retain,
+    ...(e.subscriptionIds ? { subscriptionIds: e.subscriptionIds } : {}),
+  };
 }
 
 /** A message for this session only (retained on subscribe). */
