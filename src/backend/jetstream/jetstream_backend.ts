@@ -23,6 +23,7 @@ import type {
 import { createApi, purgeSubject, subjectsOf } from "./_api.ts";
 import { createHeaderCache, createHeaderMemo } from "./_codec.ts";
 import { type Context, createJsPublish } from "./_context.ts";
+import { unbind } from "./_consumers.ts";
 import { createHandle, type HandleDeps } from "./_handle.ts";
 import { createInterest } from "./_interest.ts";
 import { clientToken, namesFor } from "./_names.ts";
@@ -242,6 +243,82 @@ export async function createJetStreamBackend(
 
   const deps: HandleDeps = { ctx, publish, remove };
 
+  /** Drop a state whose open failed: nothing of it stays bound or indexed. */
+  const abandon = (state: SessionState) => {
+    state.unattach();
+    for (const ref of state.cons.values()) unbind(ref);
+    if (state.pubrel) unbind(state.pubrel);
+    forget(state);
+  };
+
+  /**
+   * The session `opts` opens: held in memory, restored from its record or
+   * new; cleared when the CONNECT or its expiry says so. On failure nothing
+   * of it is left in memory (a later open starts from the record again).
+   */
+  const prepare = async (
+    opts: OpenSessionOptions,
+    held: SessionState | undefined,
+  ): Promise<{ state: SessionState; existed: boolean }> => {
+    const { clientId } = opts;
+    let state = held;
+    let existed = held !== undefined;
+    try {
+      if (!state) {
+        const hash = natsHash(clientId);
+        const loaded = await loadRecord(ctx, hash);
+        if (loaded && loaded.record.id !== clientId) {
+          throw new Error(
+            `Cannot open session ${clientId}: its hash is used by another client`,
+          );
+        }
+        state = createSessionState(ctx, sessionDeps, clientId, hash);
+        if (loaded) {
+          // Claim it before touching its consumers: an instance holding it
+          // sees this write and lets go (§3.4); a concurrent write fails it.
+          const { record } = loaded;
+          const seq = await writeRecord(ctx, hash, {
+            ...record,
+            origin: node,
+          }, loaded.seq);
+          const j = record.jetmq;
+          const stale = opts.clean || record.clean === true ||
+            (j?.detachedAt !== undefined && j.expiry !== NEVER &&
+              j.detachedAt + j.expiry * 1000 <= now());
+          // A session about to be cleared needs no repaired consumers.
+          await state.restore(record, seq, !stale);
+        }
+        existed = loaded !== undefined;
+        sessions.set(clientId, state);
+      }
+      const expired = state.detachedAt !== undefined &&
+        state.expiry !== NEVER &&
+        state.detachedAt + state.expiry * 1000 <= now();
+      if (existed && (opts.clean || state.clean || expired)) {
+        await state.clear();
+        state.staged = new Map();
+        await purgeSubject(
+          api,
+          names.qos2Stream,
+          `${names.qos2in}${clientToken(clientId)}.>`,
+        );
+        existed = false;
+      }
+      if (!state.staged) {
+        // Inbound QoS 2 ids awaiting PUBREL, so duplicates are known locally.
+        const prefix = `${names.qos2in}${clientToken(clientId)}.`;
+        const subjects = await subjectsOf(api, names.qos2Stream, `${prefix}>`);
+        state.staged = new Map(
+          subjects.map((s) => [Number(s.slice(prefix.length)), 0]),
+        );
+      }
+      return { state, existed };
+    } catch (error) {
+      if (state) abandon(state);
+      throw error;
+    }
+  };
+
   const open = async (opts: OpenSessionOptions): Promise<Session> => {
     const { clientId } = opts;
     const jailed = flappers.get(clientId);
@@ -251,60 +328,13 @@ export async function createJetStreamBackend(
       throw new Error(`Cannot open session ${clientId}: taken over just now`);
     }
     flappers.delete(clientId);
-    let state = sessions.get(clientId);
-    let existed = state !== undefined;
-    if (state?.attachment) {
-      const previous = state.attachment.options;
-      state.unattach();
+    const held = sessions.get(clientId);
+    if (held?.attachment) {
+      const previous = held.attachment.options;
+      held.unattach();
       previous.onTakeover();
     }
-    if (!state) {
-      const hash = natsHash(clientId);
-      const loaded = await loadRecord(ctx, hash);
-      if (loaded && loaded.record.id !== clientId) {
-        throw new Error(
-          `Cannot open session ${clientId}: its hash is used by another client`,
-        );
-      }
-      state = createSessionState(ctx, sessionDeps, clientId, hash);
-      if (loaded) {
-        // Claim it before touching its consumers: an instance holding it
-        // sees this write and lets go (§3.4); a concurrent write fails it.
-        const { record } = loaded;
-        const seq = await writeRecord(ctx, hash, {
-          ...record,
-          origin: node,
-        }, loaded.seq);
-        const j = record.jetmq;
-        const stale = opts.clean || record.clean === true ||
-          (j?.detachedAt !== undefined && j.expiry !== NEVER &&
-            j.detachedAt + j.expiry * 1000 <= now());
-        // A session about to be cleared needs no repaired consumers.
-        await state.restore(record, seq, !stale);
-      }
-      existed = loaded !== undefined;
-      sessions.set(clientId, state);
-    }
-    const expired = state.detachedAt !== undefined && state.expiry !== NEVER &&
-      state.detachedAt + state.expiry * 1000 <= now();
-    if (existed && (opts.clean || state.clean || expired)) {
-      await state.clear();
-      state.staged = new Map();
-      await purgeSubject(
-        api,
-        names.qos2Stream,
-        `${names.qos2in}${clientToken(clientId)}.>`,
-      );
-      existed = false;
-    }
-    if (!state.staged) {
-      // Inbound QoS 2 ids awaiting PUBREL, so duplicates are known locally.
-      const prefix = `${names.qos2in}${clientToken(clientId)}.`;
-      const subjects = await subjectsOf(api, names.qos2Stream, `${prefix}>`);
-      state.staged = new Map(
-        subjects.map((s) => [Number(s.slice(prefix.length)), 0]),
-      );
-    }
+    const { state, existed } = await prepare(opts, held);
     state.clean = opts.clean;
     state.expiry = opts.expiry;
     state.detachedAt = undefined;
