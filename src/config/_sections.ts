@@ -104,7 +104,7 @@ function parseServers(
   return servers;
 }
 
-/** `limits`: protocol limits and the offline queue bound. */
+/** `limits`: protocol limits, the offline queue bound, server-wide bounds. */
 export function parseLimits(
   value: unknown,
   path: string,
@@ -121,6 +121,10 @@ export function parseLimits(
     maxQueuedMessages: [0, MAX],
     maxQueuedBytes: [0, MAX],
     maxSubscriptions: [1, MAX],
+    maxRetained: [0, MAX],
+    maxRetainedBytes: [0, MAX],
+    maxSessions: [0, MAX],
+    maxConnections: [0, MAX],
   };
   const f = readObject(value, path, Object.keys(ranges), issues);
   const limits = { ...D.limits };

@@ -44,6 +44,10 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
     maxQueuedMessages: 100_000,
     maxQueuedBytes: 64 * 1024 * 1024,
     maxSubscriptions: 10_000,
+    maxRetained: 1_000_000,
+    maxRetainedBytes: 1024 * 1024 * 1024,
+    maxSessions: 1_000_000,
+    maxConnections: 0,
   }),
   auth: Object.freeze({
     allowAnonymous: true,

@@ -198,6 +198,42 @@ test("parseConfig() reads limits, accepting numeric strings", () => {
   ]);
 });
 
+test("parseConfig() reads the server-wide limits; 0 means no bound", () => {
+  const d = parseConfig({});
+  assert.equal(d.limits.maxRetained, 1_000_000);
+  assert.equal(d.limits.maxRetainedBytes, 1024 * 1024 * 1024);
+  assert.equal(d.limits.maxSessions, 1_000_000);
+  assert.equal(d.limits.maxConnections, 0);
+  const config = parseConfig({
+    limits: {
+      maxRetained: 0,
+      maxRetainedBytes: "4096",
+      maxSessions: 5,
+      maxConnections: 100,
+    },
+  });
+  assert.equal(config.limits.maxRetained, 0);
+  assert.equal(config.limits.maxRetainedBytes, 4096);
+  assert.equal(config.limits.maxSessions, 5);
+  assert.equal(config.limits.maxConnections, 100);
+  assert.deepEqual(
+    issuesOf({
+      limits: {
+        maxRetained: -1,
+        maxRetainedBytes: 1.5,
+        maxSessions: "lots",
+        maxConnections: -3,
+      },
+    }),
+    [
+      "limits.maxRetained: must be an integer 0..",
+      "limits.maxRetainedBytes: must be an integer 0..",
+      "limits.maxSessions: must be an integer 0..",
+      "limits.maxConnections: must be an integer 0..",
+    ],
+  );
+});
+
 test("parseConfig() reads auth users and refuses duplicates", () => {
   const config = parseConfig({
     auth: { allowAnonymous: "false", users: [{ username: "a", password: "" }] },

@@ -60,6 +60,14 @@ export interface LimitsConfig {
   maxQueuedBytes: number;
   /** Subscriptions one session may hold; more are refused (0x97 / 0x80). */
   maxSubscriptions: number;
+  /** Retained topics kept server-wide; a new one beyond is refused (0 = no bound). */
+  maxRetained: number;
+  /** Retained payload bytes kept server-wide (0 = no bound). */
+  maxRetainedBytes: number;
+  /** Persistent sessions stored; a new one beyond is refused (0 = no bound). */
+  maxSessions: number;
+  /** Open MQTT connections per process, all listeners (0 = no bound). */
+  maxConnections: number;
 }
 
 /**
