@@ -19,6 +19,7 @@
  */
 
 import type { Properties, QoS, RetainHandling } from "../codec/types.ts";
+import { ReasonCode } from "../codec/reason_codes.ts";
 
 /** The v5 properties that travel with an application message. */
 export type MessageProperties = Pick<
@@ -152,6 +153,36 @@ export interface Session {
   detach(expiry: number): Promise<void>;
 }
 
+/** A server-wide bound a backend enforces (`limits.*` in the config). */
+export type QuotaLimit = "maxRetained" | "maxRetainedBytes" | "maxSessions";
+
+/**
+ * A server-wide bound refused the operation as a whole: `publish` (and
+ * `Session.receiveQoS2`) of a retained message that would create a new
+ * retained topic beyond `maxRetained` or grow the retained bytes beyond
+ * `maxRetainedBytes` (nothing routed, nothing stored), or `openSession` of a
+ * new persistent session beyond `maxSessions` (nothing opened). Carries v5
+ * 0x97 Quota exceeded; the connection maps it to PUBACK/PUBREC/CONNACK.
+ *
+ * @example
+ * ```ts
+ * import { QuotaExceededError } from "./types.ts";
+ * const err = new QuotaExceededError("maxRetained", "Cannot retain: limit");
+ * err.reasonCode; // 0x97
+ * ```
+ */
+export class QuotaExceededError extends Error {
+  readonly reasonCode: typeof ReasonCode.QuotaExceeded =
+    ReasonCode.QuotaExceeded;
+  /** The bound that refused. */
+  readonly limit: QuotaLimit;
+  constructor(limit: QuotaLimit, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "QuotaExceededError";
+    this.limit = limit;
+  }
+}
+
 /** Counters a backend reports; the router exports them as metrics. */
 export interface BackendStats {
   sessions: number;
@@ -168,10 +199,16 @@ export interface Backend {
    * store or delete (empty payload) the retained copy when `retain` is set.
    * Resolves once durable (see module docs): with `0` when the backend
    * knows no session got a copy (v5 reason code 0x10 No matching
-   * subscribers), else with nothing (matched, or not known).
+   * subscribers), else with nothing (matched, or not known). Rejects with
+   * `QuotaExceededError` (before routing anything) when a retained bound
+   * refuses it.
    */
   publish(message: Message): Promise<number | void>;
-  /** Open, resume or take over a session. */
+  /**
+   * Open, resume or take over a session. Rejects with `QuotaExceededError`
+   * when it would store a new persistent session (expiry > 0) beyond the
+   * backend's session bound; resuming one, or an expiry-0 one, never is.
+   */
   openSession(options: OpenSessionOptions): Promise<Session>;
   /** Retained messages whose topics match `filter` (not `$share/…`). */
   retained(filter: string): Promise<Message[]>;

@@ -20,6 +20,7 @@ export {
   type StructuredLogger,
 } from "./logger.ts";
 export { createMetrics, type MetricsRegistry } from "./metrics.ts";
+export { rateLimited, type RateLimitedOptions } from "./rate_limited.ts";
 export {
   createMetricsHandler,
   type MetricsHandlerOptions,
