@@ -12,6 +12,7 @@ import type { Backend } from "../src/backend/types.ts";
 import { routingContract } from "./contract/routing.ts";
 import { queueingContract } from "./contract/queueing.ts";
 import { sessionContract } from "./contract/sessions.ts";
+import { quotaContract } from "./contract/quotas.ts";
 import { createClock, type FakeClock } from "./helpers/backend_harness.ts";
 
 /** What the suite passes to `makeBackend`. */
@@ -22,7 +23,19 @@ export interface ContractOptions {
   maxQueuedMessages: number;
   /** Per-session bound on queued bytes (the suite uses 4096). */
   maxQueuedBytes: number;
+  /** Server-wide bound on retained topics (absent = none; quota tests). */
+  maxRetained?: number;
+  /** Server-wide bound on retained payload bytes (absent = none). */
+  maxRetainedBytes?: number;
+  /** Server-wide bound on persistent sessions (absent = none). */
+  maxSessions?: number;
 }
+
+/** The server-wide bounds a test may ask its backend for. */
+export type QuotaOptions = Pick<
+  ContractOptions,
+  "maxRetained" | "maxRetainedBytes" | "maxSessions"
+>;
 
 /** A backend under test and how to restart and dispose of it. */
 export interface BackendFixture {
@@ -47,9 +60,13 @@ export interface ContractContext {
   restart?: () => Promise<Backend>;
 }
 
-/** Runs `body` against a fresh backend and always disposes of it. */
+/**
+ * Runs `body` against a fresh backend (with `quotas`, if given) and always
+ * disposes of it.
+ */
 export type WithBackend = (
   body: (t: ContractContext) => Promise<void>,
+  quotas?: QuotaOptions,
 ) => Promise<void>;
 
 /** Queue bounds passed to every backend under test. */
@@ -71,9 +88,13 @@ export const CONTRACT_LIMITS = {
  * ```
  */
 export function backendContract(name: string, makeBackend: MakeBackend): void {
-  const withBackend: WithBackend = async (body) => {
+  const withBackend: WithBackend = async (body, quotas) => {
     const clock = createClock();
-    const fixture = await makeBackend({ now: clock.now, ...CONTRACT_LIMITS });
+    const fixture = await makeBackend({
+      now: clock.now,
+      ...CONTRACT_LIMITS,
+      ...quotas,
+    });
     try {
       const t: ContractContext = { backend: fixture.backend, clock };
       const restart = fixture.restart;
@@ -92,5 +113,6 @@ export function backendContract(name: string, makeBackend: MakeBackend): void {
     routingContract(withBackend);
     queueingContract(withBackend);
     sessionContract(withBackend);
+    quotaContract(withBackend);
   });
 }

@@ -93,6 +93,7 @@ function flushDeletes(ctx: Context, s: SessionState): void {
 
 /** Makes `s` durable: writes its row, subscriptions, queue and QoS 2 ids. */
 export function persist(ctx: Context, s: SessionState): void {
+  if (!s.durable) ctx.counters.durable++;
   s.durable = true;
   ctx.store.putSession(sessionRow(s));
   for (const [filter, sub] of s.subs) {
@@ -111,6 +112,7 @@ export function unpersist(ctx: Context, s: SessionState): void {
     e.ready = true;
   }
   ctx.store.deleteSession(s.clientId);
+  if (s.durable) ctx.counters.durable--;
   s.durable = false;
   s.deletes = [];
 }

@@ -46,6 +46,7 @@ export function restore(
   for (const row of snap.sessions) {
     const s = newSession(row.client_id);
     s.durable = true;
+    ctx.counters.durable++;
     s.expiry = row.expiry;
     s.expiresAt = row.expires_at ?? undefined;
     s.sentSeq = row.sent_seq;

@@ -143,7 +143,16 @@ export function createSessionHandle(
       if (!live() || s.qos2in.has(packetId)) return false;
       s.qos2in.add(packetId);
       if (s.durable) store.putQoS2(s.clientId, packetId);
-      const reached = await ctx.publish(message);
+      let reached;
+      try {
+        reached = await ctx.publish(message);
+      } catch (err) {
+        // Refused (e.g. a retained quota): the exchange ends with the PUBREC.
+        if (s.qos2in.delete(packetId) && s.durable) {
+          store.deleteQoS2(s.clientId, packetId);
+        }
+        throw err;
+      }
       await durableCommit();
       return reached === 0 ? 0 : true;
     },

@@ -101,7 +101,13 @@ export interface Context {
   toPump: Set<SessionState>;
   /** Sessions whose row (sequence counters) must be rewritten. */
   dirty: Set<SessionState>;
-  counters: { queued: number; dropped: number; nextMessageId: number };
+  counters: {
+    queued: number;
+    dropped: number;
+    nextMessageId: number;
+    /** Durable (persistent) sessions, bounded by `maxSessions`. */
+    durable: number;
+  };
   /** Routes a message (used by inbound QoS 2); `0`: nobody got a copy. */
   publish(message: Message): Promise<number | void>;
   /** Drops a shared subscription's round-robin counter user. */

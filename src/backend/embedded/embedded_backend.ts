@@ -32,6 +32,8 @@ import {
 import { commitBatch, deliverQoS0, queueCopy } from "./_queue.ts";
 import { drop, persist, unpersist, writeBatch } from "./_persist.ts";
 import { reshare } from "./_reshare.ts";
+import { createRetainedQuota } from "../retained_quota.ts";
+import { createSessionQuota } from "../session_quota.ts";
 import { openStore } from "./_store.ts";
 
 /** Options of `createEmbeddedBackend`. */
@@ -46,6 +48,12 @@ export interface EmbeddedBackendOptions {
   maxQueuedMessages?: number;
   /** Queued payload + topic bytes per session before new ones are dropped. */
   maxQueuedBytes?: number;
+  /** Retained topics kept (`limits.maxRetained`; 0/absent = no bound). */
+  maxRetained?: number;
+  /** Retained payload bytes kept (`limits.maxRetainedBytes`; 0 = no bound). */
+  maxRetainedBytes?: number;
+  /** Persistent sessions stored (`limits.maxSessions`; 0 = no bound). */
+  maxSessions?: number;
   /** Keep everything in an in-memory database (tests). */
   memory?: boolean;
   /** How often expired sessions are swept, in ms (default 1000). */
@@ -109,7 +117,7 @@ export async function createEmbeddedBackend(
     unwrittenIn: [],
     toPump: new Set(),
     dirty: new Set(),
-    counters: { queued: 0, dropped: 0, nextMessageId: 1 },
+    counters: { queued: 0, dropped: 0, nextMessageId: 1, durable: 0 },
     publish,
     unshare(key) {
       const share = shares.get(key);
@@ -119,6 +127,9 @@ export async function createEmbeddedBackend(
   };
   const { store } = ctx;
   restore(ctx, store.load(now()), retained, (key) => share(key).members++);
+  const quota = createRetainedQuota({ ...options, now });
+  for (const m of retained.values()) quota.update(undefined, m.payload.length);
+  const sessionQuota = createSessionQuota({ ...options, now });
   const sweeper = setInterval(sweep, options.sweepIntervalMs ?? 1000);
   sweeper.unref();
 
@@ -184,13 +195,21 @@ export async function createEmbeddedBackend(
     return wrote;
   }
 
+  /** Forgets the retained copy of `topic`; returns whether there was one. */
+  function unretain(topic: string): boolean {
+    const old = retained.get(topic);
+    if (old === undefined) return false;
+    retained.delete(topic);
+    quota.update(old.payload.length, undefined);
+    store.deleteRetained(topic);
+    return true;
+  }
+
   /** Stores or deletes the retained copy; returns whether it wrote. */
   function keepRetained(message: Message): boolean {
-    if (message.payload.length === 0) {
-      if (!retained.delete(message.topic)) return false;
-      store.deleteRetained(message.topic);
-      return true;
-    }
+    if (message.payload.length === 0) return unretain(message.topic);
+    const old = retained.get(message.topic)?.payload.length;
+    quota.update(old, message.payload.length);
     retained.set(message.topic, { ...message, retain: true });
     store.putRetained(toRow(message));
     return true;
@@ -205,6 +224,14 @@ export async function createEmbeddedBackend(
       options.metrics.inc("jetmq_messages_expired_total");
       return RESOLVED;
     }
+    if (message.retain) {
+      try {
+        // Before anything is routed: a refusal refuses the whole PUBLISH.
+        quota.check(message, retained.get(message.topic)?.payload.length);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     let wrote = message.retain && keepRetained(message);
     if (route(message, t)) wrote = true;
     if (reached > 0) return wrote ? store.committed() : RESOLVED;
@@ -216,6 +243,13 @@ export async function createEmbeddedBackend(
       return Promise.reject(new Error("Cannot open session: backend closed"));
     }
     let s = sessions.get(o.clientId);
+    // A new persistent session beyond `maxSessions`; a durable one resumed
+    // or replaced (clean, expired) leaves the count as it is.
+    if (
+      o.expiry > 0 && !s?.durable && sessionQuota.full(ctx.counters.durable)
+    ) {
+      return Promise.reject(sessionQuota.refuse(o.clientId));
+    }
     const previous = s?.attached;
     if (s !== undefined && previous !== undefined) s.attached = undefined;
     if (s !== undefined && (o.clean || isExpired(s, now()))) {
@@ -258,8 +292,7 @@ export async function createEmbeddedBackend(
     for (const [topic, message] of retained) {
       if (!matches(filter, topic)) continue;
       if (message.expiresAt !== undefined && message.expiresAt <= t) {
-        retained.delete(topic);
-        store.deleteRetained(topic);
+        unretain(topic);
         continue;
       }
       out.push(message);
