@@ -8,6 +8,7 @@
 import type { Permissions } from "../auth/permissions.ts";
 import type { AuthResult, Credentials } from "../auth/types.ts";
 import { MqttError } from "../codec/errors.ts";
+import { QuotaExceededError } from "../backend/types.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
 import type { ConnectPacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
@@ -198,7 +199,11 @@ async function attach(
       },
     });
   } catch (err) {
-    if (err instanceof MqttError) {
+    if (err instanceof QuotaExceededError) {
+      // A new persistent session beyond limits.maxSessions: v5 0x97, 3.1.1
+      // return code 3 Server unavailable (its closest).
+      await refuse(st, ReasonCode.QuotaExceeded, "Session quota exceeded");
+    } else if (err instanceof MqttError) {
       if (st.takenOverEarly && st.phase.name !== "closing") {
         // Taken over before the session was opened: CONNACK, then 0x8E.
         st.metrics.inc("jetmq_connections_accepted_total");

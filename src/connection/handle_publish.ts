@@ -6,7 +6,11 @@
  * @module
  */
 
-import type { Message, MessageProperties } from "../backend/types.ts";
+import {
+  type Message,
+  type MessageProperties,
+  QuotaExceededError,
+} from "../backend/types.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
 import type { Packet, Properties, PublishPacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
@@ -58,7 +62,13 @@ export function handlePublish(
     }
   }
   if (p.qos === 0) {
-    st.router.publish(message).catch(st.onPublishError);
+    st.router.publish(message).catch((err) => {
+      // v5 QoS 0 refused by a retained quota: dropped (counted by the
+      // backend); 3.1.1 cannot be told, so routed but not retained.
+      if (!(err instanceof QuotaExceededError)) return st.onPublishError(err);
+      if (st.version === 5) return;
+      st.router.publish(unretained(message)).catch(st.onPublishError);
+    });
     return;
   }
   return publishAcked(st, c, p, message);
@@ -100,7 +110,19 @@ function publishAcked(
     c.inflight++;
     if (p.qos === 2) c.qos2Pending.add(packetId);
   }
-  const failed = (err: unknown): Packet | undefined => {
+  const publish = (m: Message) =>
+    p.qos === 1 ? st.router.publish(m) : c.session.receiveQoS2(packetId, m);
+  const failed = (
+    err: unknown,
+  ): Packet | undefined | Promise<Packet | undefined> => {
+    if (err instanceof QuotaExceededError) {
+      // A retained bound refused it as a whole: v5 says so with 0x97;
+      // 3.1.1 cannot, so it is routed but not retained (README).
+      if (st.version === 5) {
+        return ackPacket(st, c, p, err.reasonCode, "Retained quota exceeded");
+      }
+      return publish(unretained(message)).then(acked, failed);
+    }
     st.logger.error("Cannot publish", { error: String(err) });
     if (st.version === 5) {
       return ackPacket(st, c, p, ReasonCode.UnspecifiedError, "Cannot store");
@@ -112,12 +134,14 @@ function publishAcked(
   // 0: the backend knows nobody got a copy, 0x10 in v5 (3.1.1 has no code).
   const acked = (reached: number | boolean | void) =>
     ackPacket(st, c, p, reached === 0 ? ReasonCode.NoMatchingSubscribers : 0);
-  const work = p.qos === 1
-    ? st.router.publish(message).then(acked, failed)
-    : c.session.receiveQoS2(packetId, message).then(acked, failed);
-  c.acks.push(work);
+  c.acks.push(publish(message).then(acked, failed));
   // Bound what we hold for the backend even for clients that ignore ours.
   if (c.acks.size >= st.limits.receiveMaximum) return c.acks.progress();
+}
+
+/** `message` routed without its retained copy (3.1.1 over a quota). */
+function unretained(message: Message): Message {
+  return { ...message, retain: false };
 }
 
 /** The PUBACK (QoS 1) or PUBREC (QoS 2) for `p`. */

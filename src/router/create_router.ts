@@ -5,7 +5,11 @@
  * @module
  */
 
-import type { Message, Session } from "../backend/types.ts";
+import {
+  type Message,
+  QuotaExceededError,
+  type Session,
+} from "../backend/types.ts";
 import type { Will } from "../codec/types.ts";
 import { MqttError } from "../codec/errors.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
@@ -52,7 +56,16 @@ export function createRouter(options: RouterOptions): Router {
   const live = new Map<string, Live>();
   const opening = new Map<string, Promise<unknown>>();
   const wills = createWillScheduler({
-    publish: async (m) => void await backend.publish(m),
+    publish: async (m) => {
+      try {
+        await backend.publish(m);
+      } catch (err) {
+        // Nobody can be told a Will was refused: over a retained quota it
+        // is routed, not retained.
+        if (!(err instanceof QuotaExceededError)) throw err;
+        await backend.publish({ ...m, retain: false });
+      }
+    },
     now,
     setTimer,
     logger,

@@ -95,6 +95,9 @@ async function openBackend(
       metrics,
       maxQueuedMessages: config.limits.maxQueuedMessages,
       maxQueuedBytes: config.limits.maxQueuedBytes,
+      maxRetained: config.limits.maxRetained,
+      maxRetainedBytes: config.limits.maxRetainedBytes,
+      maxSessions: config.limits.maxSessions,
     });
   }
   const nc = await openNats({
