@@ -9,6 +9,7 @@
 import { MqttError } from "../codec/errors.ts";
 import type { ConnectionOptions } from "../connection/types.ts";
 import type { Logger, Metrics } from "../observability/types.ts";
+import { rateLimited } from "../observability/rate_limited.ts";
 import type { Conn } from "../transport/types.ts";
 import { settleWithin } from "./_settle.ts";
 
@@ -18,6 +19,11 @@ export interface ConnectionSetOptions {
   connectionOptions: ConnectionOptions;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * Connections served at once (`limits.maxConnections`; 0/absent = no
+   * bound). Beyond it a new one is closed before anything is read.
+   */
+  maxConnections?: number;
 }
 
 /** Live connections. */
@@ -37,12 +43,24 @@ export function createConnectionSet(
 ): ConnectionSet {
   const { logger, metrics } = options;
   const live = new Set<{ conn: Conn; done: Promise<void> }>();
+  const max = options.maxConnections || Infinity;
+  const warn = rateLimited((m, f) => logger.warn(m, f));
   return {
     get size() {
       return live.size;
     },
     serve(conn) {
       metrics.inc("jetmq_sockets_accepted_total");
+      if (live.size >= max) {
+        // As mosquitto's max_connections: closed before reading CONNECT.
+        conn.close();
+        metrics.inc("jetmq_connections_refused_total");
+        warn("connection refused: limits.maxConnections reached", {
+          remote: `${conn.remote.address}:${conn.remote.port}`,
+          maxConnections: max,
+        });
+        return;
+      }
       const entry = { conn, done: Promise.resolve() };
       entry.done = options.serveConnection(conn, options.connectionOptions)
         .catch((err: unknown) => logConnectionError(logger, conn, err))

@@ -47,6 +47,7 @@ export async function createServer(
     listeners,
     backend,
     limits: config.limits,
+    maxConnections: config.limits.maxConnections,
     logger: options.logger,
     metrics: options.metrics,
     authenticator: createAuthenticator({

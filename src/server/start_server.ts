@@ -37,6 +37,8 @@ export interface StartServerOptions {
   /** An open backend; the server closes it on shutdown. */
   backend: Backend;
   limits: Limits;
+  /** Open connections across all listeners (0/absent = no bound). */
+  maxConnections?: number;
   logger: Logger;
   metrics: Metrics;
   authenticator?: Authenticator;
@@ -96,6 +98,7 @@ export async function startServer(
     },
     logger,
     metrics,
+    maxConnections: options.maxConnections,
   });
   const loops = bound.map((listener, i) =>
     acceptLoop(listener, connections.serve, logger, options.listeners[i].kind)
