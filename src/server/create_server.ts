@@ -114,6 +114,9 @@ async function openBackend(
       prefix: config.nats.prefix,
       maxQueuedMessages: config.limits.maxQueuedMessages,
       maxQueuedBytes: config.limits.maxQueuedBytes,
+      maxRetained: config.limits.maxRetained,
+      maxRetainedBytes: config.limits.maxRetainedBytes,
+      maxSessions: config.limits.maxSessions,
     });
     return closingNats(backend, nc);
   } catch (err) {

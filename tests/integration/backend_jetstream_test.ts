@@ -32,6 +32,9 @@ backendContract("jetstream", async (options) => {
       now: options.now,
       maxQueuedMessages: options.maxQueuedMessages,
       maxQueuedBytes: options.maxQueuedBytes,
+      maxRetained: options.maxRetained,
+      maxRetainedBytes: options.maxRetainedBytes,
+      maxSessions: options.maxSessions,
     });
   let backend = await make().catch(async (error) => {
     await nc.close();

@@ -9,6 +9,7 @@
 import type { Msg, Subscription } from "@nats-io/transport-node";
 import { matches, subjectToTopic } from "../../topic/mod.ts";
 import type { Message } from "../types.ts";
+import type { RetainedQuota } from "../retained_quota.ts";
 import { createEphemeral, deleteConsumer, deleteMessage } from "./_api.ts";
 import { headerView, messageFrom, messageHeaders, parseAck } from "./_codec.ts";
 import type { Context } from "./_context.ts";
@@ -38,8 +39,15 @@ interface Entry {
 
 const decoder = new TextDecoder();
 
-/** Create the store and load the index (resolves once replayed). */
-export async function createRetained(ctx: Context): Promise<Retained> {
+/**
+ * Create the store and load the index (resolves once replayed). `quota`
+ * counts the index (every instance's writes) and refuses a `store` beyond
+ * its bounds; concurrent writes of other instances make it approximate.
+ */
+export async function createRetained(
+  ctx: Context,
+  quota?: RetainedQuota,
+): Promise<Retained> {
   const { names } = ctx;
   const index = new Map<string, Entry>();
   /** Subject → highest sequence seen, tombstones included. */
@@ -55,9 +63,11 @@ export async function createRetained(ctx: Context): Promise<Retained> {
   const apply = (subject: string, seq: number, message?: Message) => {
     if ((seen.get(subject) ?? 0) > seq) return;
     seen.set(subject, seq);
+    const previous = index.get(subject)?.message.payload.length;
     if (message && message.payload.length > 0) {
       index.set(subject, { seq, message });
-    } else index.delete(subject);
+      quota?.update(previous, message.payload.length);
+    } else if (index.delete(subject)) quota?.update(previous, undefined);
   };
 
   const onMsg = (msg: Msg) => {
@@ -123,6 +133,8 @@ export async function createRetained(ctx: Context): Promise<Retained> {
   await start();
   return {
     async store(message, subject) {
+      // Refused before anything is written or routed.
+      quota?.check(message, index.get(subject)?.message.payload.length);
       const tombstone = message.payload.length === 0;
       const h = messageHeaders({ ...message, retain: true }, message.qos);
       h.set(HDR_RTOPIC, message.topic);

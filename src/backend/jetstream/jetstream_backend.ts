@@ -30,6 +30,8 @@ import { clientToken, namesFor } from "./_names.ts";
 import { loadRecord, writeRecord } from "./_record.ts";
 import { createRequester } from "./_requester.ts";
 import { createRetained } from "./_retained.ts";
+import { createRetainedQuota } from "../retained_quota.ts";
+import { createSessionQuota } from "../session_quota.ts";
 import {
   createSessionState,
   type SessionDeps,
@@ -71,6 +73,19 @@ export interface JetStreamBackendOptions {
   maxQueuedMessages?: number;
   /** Same, in payload bytes (default 64 MiB). */
   maxQueuedBytes?: number;
+  /**
+   * Retained topics kept (`limits.maxRetained`; 0/absent = no bound),
+   * counted in this instance's index of the shared retained stream:
+   * approximate while other instances write at the same moment.
+   */
+  maxRetained?: number;
+  /** Retained payload bytes kept, counted the same way (0 = no bound). */
+  maxRetainedBytes?: number;
+  /**
+   * Persistent sessions (`limits.maxSessions`; 0 = no bound), counted among
+   * the sessions this instance holds in memory: approximate, per instance.
+   */
+  maxSessions?: number;
 }
 
 /** Longest NATS subject we publish: under nats-server's 4 KiB control line. */
@@ -126,7 +141,19 @@ export async function createJetStreamBackend(
     throw error;
   }
   const interest = createInterest(nc);
-  const retained = await createRetained(ctx);
+  const retained = await createRetained(
+    ctx,
+    createRetainedQuota({
+      ...options,
+      logger: ctx.logger,
+      metrics: ctx.metrics,
+    }),
+  );
+  const sessionQuota = createSessionQuota({
+    ...options,
+    logger: ctx.logger,
+    metrics: ctx.metrics,
+  });
   const sessions = new Map<string, SessionState>();
   const flappers = new Map<string, number>();
   const locks = new Map<string, Promise<unknown>>();
@@ -349,6 +376,24 @@ export async function createJetStreamBackend(
     return createHandle(deps, state, opts, existed && !opts.clean);
   };
 
+  /**
+   * `limits.maxSessions`: refuses a new persistent session when this
+   * instance holds as many; one held here or stored (a record exists) is
+   * resumed, never refused. Sessions held only by other instances are not
+   * counted, so the bound is per instance and approximate.
+   */
+  const admit = async (opts: OpenSessionOptions): Promise<void> => {
+    if (opts.expiry === 0 || !sessionQuota.full(sessions.size)) return;
+    const held = sessions.get(opts.clientId);
+    if (held !== undefined && held.expiry > 0) return;
+    let persistent = 0;
+    for (const state of sessions.values()) if (state.expiry > 0) persistent++;
+    if (!sessionQuota.full(persistent)) return;
+    const stored = await loadRecord(ctx, natsHash(opts.clientId));
+    if (stored?.record.id === opts.clientId) return;
+    throw sessionQuota.refuse(opts.clientId);
+  };
+
   const unwatch = watchTakeovers(ctx, (hash, seq) => {
     for (const state of sessions.values()) {
       if (state.hash !== hash || seq < state.seq) continue;
@@ -401,7 +446,9 @@ export async function createJetStreamBackend(
       const previous = locks.get(opts.clientId) ?? Promise.resolve();
       // The previous open's failure belongs to its own caller; this one
       // only waits for it to settle. `tail` keeps the lock chain unrejected.
-      const run = previous.catch(() => {}).then(() => open(opts));
+      const run = previous.catch(() => {}).then(() => admit(opts)).then(() =>
+        open(opts)
+      );
       const tail = run.catch(() => {});
       locks.set(opts.clientId, tail);
       void tail.then(() => {
