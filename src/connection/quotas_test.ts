@@ -158,3 +158,27 @@ test("handleConnect(): a new persistent session over limits.maxSessions gets CON
   assert.equal(reasonOf(clean.connack), 0);
   assert.equal(broker.metrics.counts.get("jetmq_connections_refused_total"), 2);
 });
+
+test("createRouter(): a retained Will over limits.maxRetained is routed, not retained", async () => {
+  await using broker = await setup({ maxRetained: 1 });
+  const { client: watcher } = await broker.connect({ clientId: "w" });
+  await subscribe(watcher, [{ filter: "will/#", qos: 1 }]);
+  const { client: filler } = await broker.connect({ clientId: "f" });
+  await filler.send(publish("full", "x", 1, 1, { retain: true }));
+  await filler.next();
+  const { client } = await broker.connect({
+    clientId: "dying",
+    will: {
+      topic: "will/t",
+      payload: new TextEncoder().encode("gone"),
+      qos: 1,
+      retain: true,
+    },
+  });
+  client.drop();
+  await client.served;
+  assert.equal(text(expectPublish(await watcher.next())), "gone");
+  const { client: late } = await broker.connect({ clientId: "late" });
+  await subscribe(late, [{ filter: "will/#", qos: 1 }]);
+  await expectNothing(late);
+});
