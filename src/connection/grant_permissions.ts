@@ -5,6 +5,7 @@
  * @module
  */
 
+import { withIdentity } from "../auth/identity_rules.ts";
 import { createPermissions, type Permissions } from "../auth/permissions.ts";
 import type { AuthResult } from "../auth/types.ts";
 import { ReasonCode } from "../codec/reason_codes.ts";
@@ -12,7 +13,8 @@ import type { ConnectPacket } from "../codec/types.ts";
 import type { ConnectionState } from "./state.ts";
 
 /**
- * The client's permissions, or a refusal. A Will whose topic the client may
+ * The client's permissions (`%c` / `%u` levels of the rules replaced by its
+ * identifier and user name), or a refusal. A Will whose topic the client may
  * not publish to refuses the CONNECT with 0x87 (3.1.1 return code 5), a
  * clear error rather than a Will dropped later without a word. Rules an
  * authentication method got wrong refuse with 0x88, as a failing
@@ -26,7 +28,11 @@ export function grantPermissions(
 ): Permissions | { refusal: ReasonCode; reason: string } {
   let permissions: Permissions;
   try {
-    permissions = createPermissions(result.permissions);
+    // `%c` / `%u` levels become this client's id and user name.
+    const username = result.user ?? p.username;
+    permissions = createPermissions(
+      withIdentity(result.permissions, { clientId, username }),
+    );
   } catch (err) {
     st.logger.error("Invalid permissions from authentication", {
       clientId,

@@ -3,7 +3,8 @@
  * `auth.anonymousPermissions`) with MQTT.js v3.1.1 and v5 against main.ts as
  * a subprocess: publish deny (v5 0x87, 3.1.1 acked and dropped), subscribe
  * deny (0x87 / 0x80), a narrower deny filter applied per delivery (live and
- * retained), a Will on a denied topic refused, and a bad permission entry
+ * retained), `%c` / `%u` rule levels, a Will on a denied topic refused, and a
+ * bad permission entry
  * as a configuration error. Enforcement is in the connection layer, so the
  * embedded backend runs everything and JetStream the publish-deny case.
  */
@@ -34,6 +35,11 @@ const AUTH = {
       },
     },
     { username: "admin", password: "pw" },
+    {
+      username: "device",
+      password: "pw",
+      permissions: { publish: { allow: ["devices/%c/#", "users/%u/#"] } },
+    },
   ],
   anonymousPermissions: {
     publish: { allow: [] },
@@ -45,7 +51,7 @@ type Version = 4 | 5;
 
 function connect(
   server: JetmqProcess,
-  user: "sensor" | "admin" | undefined,
+  user: "sensor" | "admin" | "device" | undefined,
   version: Version,
   extra: IClientOptions = {},
 ): Promise<JsClient> {
@@ -122,6 +128,19 @@ for (
 
     // Enforcement is in the connection layer: one backend is enough below.
     if (backend.name !== "embedded") return;
+
+    test("v5: %c and %u levels of a rule stand for the client's id and user name", async () => {
+      const server = await backend.get();
+      await using device = await connect(server, "device", 5);
+      const id = device.mqtt.options.clientId!;
+      assert.equal(
+        await publishCode(device, `devices/${id}/temp`, 1),
+        undefined,
+      );
+      assert.equal(await publishCode(device, "users/device/x", 1), undefined);
+      assert.equal(await publishCode(device, "devices/other/temp", 1), 0x87);
+      assert.equal(await publishCode(device, "devices/%c/temp", 1), 0x87);
+    });
 
     test("v3.1.1: a denied retained PUBLISH is not stored", async () => {
       const server = await backend.get();
