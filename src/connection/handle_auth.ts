@@ -11,6 +11,7 @@ import { ReasonCode } from "../codec/reason_codes.ts";
 import type { AuthPacket, ConnectPacket } from "../codec/types.ts";
 import { PacketType } from "../codec/types.ts";
 import { closeConnection } from "./close.ts";
+import { grantPermissions } from "./grant_permissions.ts";
 import { refuse } from "./connack.ts";
 import { afterAuth, authenticate } from "./handle_connect.ts";
 import type { ConnectionState, Phase } from "./state.ts";
@@ -102,6 +103,20 @@ export async function handleAuthConnected(
       reasonString: result.reason,
       publishWill: true,
     });
+  }
+  if (result.ok === true && result.permissions !== undefined) {
+    // The method's new permissions replace those of the CONNECT; a Will
+    // they deny ends the connection without being published.
+    const phase = st.phase;
+    const granted = grantPermissions(st, connect, phase.clientId, result);
+    if ("refusal" in granted) {
+      return closeConnection(st, {
+        reasonCode: granted.refusal,
+        reasonString: granted.reason,
+        publishWill: false,
+      });
+    }
+    phase.permissions = granted;
   }
   st.out.write({
     type: PacketType.AUTH,

@@ -266,3 +266,56 @@ test("handleAuthConnected() re-authentication's AUTH 0x00 carries the last step'
   assert.equal(done.properties?.authenticationMethod, "final");
   assert.equal(dec.decode(done.properties?.authenticationData), "v=signature");
 });
+
+/** One step; "closed" data grants permissions denying publish to `x`. */
+const byData = createAuthenticator({
+  allowAnonymous: true,
+  methods: [{
+    name: "perm",
+    start: (data) =>
+      dec.decode(data) === "closed"
+        ? { ok: true, permissions: { publish: { deny: ["x"] } } }
+        : { ok: true },
+    continue: () => ({ ok: false, reasonCode: ReasonCode.NotAuthorized }),
+  }],
+});
+
+test("handleAuthConnected() permissions returned by a re-authentication replace those of the CONNECT", async () => {
+  await using broker = await startBroker({ authenticator: byData });
+  const { client, connack } = await broker.connect({
+    clientId: "perm",
+    protocolVersion: 5,
+    properties: {
+      authenticationMethod: "perm",
+      authenticationData: enc.encode("open"),
+    },
+  });
+  assert.equal(connack.type, PacketType.CONNACK);
+  const publish = async (packetId: number): Promise<number> => {
+    await client.send({
+      type: PacketType.PUBLISH,
+      topic: "x",
+      payload: enc.encode("p"),
+      qos: 1,
+      packetId,
+      dup: false,
+      retain: false,
+    });
+    const ack = await client.next();
+    assert.equal(ack.type, PacketType.PUBACK);
+    return ack.type === PacketType.PUBACK ? ack.reasonCode ?? 0 : -1;
+  };
+  // Allowed; nobody subscribes, hence 0x10.
+  assert.equal(await publish(1), ReasonCode.NoMatchingSubscribers);
+  await client.send({
+    type: PacketType.AUTH,
+    reasonCode: ReasonCode.ReAuthenticate,
+    properties: {
+      authenticationMethod: "perm",
+      authenticationData: enc.encode("closed"),
+    },
+  });
+  const done = await client.next();
+  assert.equal(done.type, PacketType.AUTH);
+  assert.equal(await publish(2), ReasonCode.NotAuthorized);
+});

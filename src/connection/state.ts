@@ -33,8 +33,11 @@ export interface Connected {
   readonly inboundAliases: string[];
   /** Outbound topic aliases (v5), when the client allows them. */
   readonly outboundAliases: OutboundAliases | undefined;
-  /** Topic permissions granted at CONNECT (kept on re-authentication). */
-  readonly permissions: Permissions;
+  /**
+   * Topic permissions granted at CONNECT, replaced by a re-authentication
+   * whose method returns permissions.
+   */
+  permissions: Permissions;
   /** The client's Maximum Packet Size (v5), or 0 for none. */
   readonly clientMaxPacketSize: number;
   /** Backend work whose acknowledgement is owed, sent in order. */
