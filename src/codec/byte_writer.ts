@@ -72,13 +72,21 @@ export function writeVarint(w: ByteWriter, v: number): void {
     throw new RangeError(`Cannot encode ${v} as a Variable Byte Integer`);
   }
   ensure(w, 4);
-  const b = w.buf;
+  w.pos = putVarint(w.buf, w.pos, v);
+}
+
+/**
+ * Puts `v` (0 to {@link MAX_VARINT}, room already ensured) as a Variable
+ * Byte Integer at `b[p]`; returns the offset after it.
+ */
+function putVarint(b: Uint8Array, p: number, v: number): number {
   do {
-    let byte = v % 128;
-    v = Math.floor(v / 128);
+    let byte = v & 0x7f;
+    v >>>= 7;
     if (v > 0) byte |= 0x80;
-    b[w.pos++] = byte;
+    b[p++] = byte;
   } while (v > 0);
+  return p;
 }
 
 /** Writes a length-prefixed UTF-8 string; RangeError beyond 65,535 bytes. */
@@ -149,14 +157,7 @@ export function endPacket(
   const b = w.buf;
   if (headerSize < 5) b.copyWithin(start + headerSize, bodyStart, w.pos);
   b[start] = firstByte;
-  let p = start + 1;
-  let v = len;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v > 0) byte |= 0x80;
-    b[p++] = byte;
-  } while (v > 0);
+  putVarint(b, start + 1, len);
   w.pos = start + headerSize + len;
 }
 
@@ -190,14 +191,6 @@ export function writeFixedHeader(
   }
   ensure(w, 5 + remaining);
   const b = w.buf;
-  let p = w.pos;
-  b[p++] = firstByte;
-  let v = remaining;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v > 0) byte |= 0x80;
-    b[p++] = byte;
-  } while (v > 0);
-  w.pos = p;
+  b[w.pos] = firstByte;
+  w.pos = putVarint(b, w.pos + 1, remaining);
 }
