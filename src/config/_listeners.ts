@@ -11,7 +11,14 @@ import {
   LISTENER_DEFAULTS,
 } from "./defaults.ts";
 import type { ListenerConfig, ListenerKind, TlsFiles } from "./schema.ts";
-import { join, readEnum, readInt, readObject, readString } from "./_reader.ts";
+import {
+  join,
+  readEnum,
+  readInt,
+  readObject,
+  readString,
+  requireKeys,
+} from "./_reader.ts";
 
 const KINDS: readonly ListenerKind[] = ["tcp", "tls", "ws", "wss"];
 
@@ -110,12 +117,7 @@ function parseTlsFiles(
     fallback: undefined,
     nonEmpty: true,
   }, issues);
-  if (certFile === undefined && t.certFile === undefined) {
-    issues.push({ path: join(path, "certFile"), message: "required" });
-  }
-  if (keyFile === undefined && t.keyFile === undefined) {
-    issues.push({ path: join(path, "keyFile"), message: "required" });
-  }
+  requireKeys(t, ["certFile", "keyFile"], path, issues);
   const tls: TlsFiles = { certFile: certFile ?? "", keyFile: keyFile ?? "" };
   if (caFile !== undefined) {
     // Neither runtime adapter asks clients for certificates yet; accepting

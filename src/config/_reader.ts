@@ -110,6 +110,20 @@ export function readString<T extends string | undefined>(
   return value;
 }
 
+/** Adds a "required" issue for each of `keys` absent from `fields`. */
+export function requireKeys(
+  fields: Fields,
+  keys: readonly string[],
+  path: string,
+  issues: ConfigIssue[],
+): void {
+  for (const key of keys) {
+    if (fields[key] === undefined) {
+      issues.push({ path: join(path, key), message: "required" });
+    }
+  }
+}
+
 /** Reads one of `choices`. */
 export function readEnum<T extends string>(
   fields: Fields,

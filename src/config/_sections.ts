@@ -26,6 +26,7 @@ import {
   readInt,
   readObject,
   readString,
+  requireKeys,
 } from "./_reader.ts";
 import { parsePermissions } from "./_permissions.ts";
 
@@ -171,12 +172,7 @@ export function parseAuth(
     const password = readString(u, "password", userPath, {
       fallback: undefined,
     }, issues);
-    if (u.username === undefined) {
-      issues.push({ path: join(userPath, "username"), message: "required" });
-    }
-    if (u.password === undefined) {
-      issues.push({ path: join(userPath, "password"), message: "required" });
-    }
+    requireKeys(u, ["username", "password"], userPath, issues);
     if (username !== undefined && seen.has(username)) {
       issues.push({
         path: join(userPath, "username"),
@@ -231,9 +227,7 @@ function parseAuthMethods(
       fallback: undefined,
       nonEmpty: true,
     }, issues);
-    if (m.module === undefined) {
-      issues.push({ path: join(itemPath, "module"), message: "required" });
-    }
+    requireKeys(m, ["module"], itemPath, issues);
     const options = m.options;
     if (options !== undefined && !isObject(options)) {
       issues.push({
