@@ -46,13 +46,40 @@ async function publishN(port: number, topic: string, n: number) {
   }
 }
 
+/** Wakes `until` each time a member records a message (no polling). */
+interface Arrivals {
+  /** Call after recording a message. */
+  arrived(): void;
+  /** Resolves once `done()` holds, rechecked at each arrival; deadline 4 s. */
+  until(done: () => boolean, what: string): Promise<void>;
+}
+
+function createArrivals(): Arrivals {
+  let wake: (() => void) | undefined;
+  return {
+    arrived: () => wake?.(),
+    until: (done, what) =>
+      withDeadline(
+        (async () => {
+          while (!done()) await new Promise<void>((r) => wake = r);
+        })(),
+        what,
+      ),
+  };
+}
+
 /** A raw member that acknowledges and records what it gets. */
-function drain(client: RawClient, into: string[]): Promise<void> {
+function drain(
+  client: RawClient,
+  into: string[],
+  arrivals?: Arrivals,
+): Promise<void> {
   return (async () => {
     for (;;) {
       const p = await client.next(60_000).catch(() => undefined);
       if (!p || p.type !== PacketType.PUBLISH) return;
       into.push(payloadText(p));
+      arrivals?.arrived();
       if (p.qos === 1) {
         client.send({ type: PacketType.PUBACK, packetId: p.packetId! });
       }
@@ -99,14 +126,19 @@ for (const backend of e2eBackends()) {
         protocolVersion: 5,
       });
       await js.mqtt.subscribeAsync(filter, { qos: 1 });
+      const arrivals = createArrivals();
+      js.mqtt.on("message", arrivals.arrived);
       const got5: string[] = [];
       const got4: string[] = [];
-      const d5 = drain(v5, got5);
-      const d4 = drain(v4, got4);
+      const d5 = drain(v5, got5, arrivals);
+      const d4 = drain(v4, got4, arrivals);
       const n = 30;
       await publishN(server.port, topic, n);
       const total = () => got5.length + got4.length + js.received.length;
-      await pollUntil(() => total() >= n, `${n} messages across the group`);
+      await arrivals.until(
+        () => total() >= n,
+        `${n} messages across the group`,
+      );
       // No duplicates: nothing more before each member's PINGRESP.
       await settle([v5, v4], [d5, d4]);
       const all = [...got5, ...got4, ...js.received.map((m) => m.text)];
@@ -136,15 +168,16 @@ for (const backend of e2eBackends()) {
       const ga: string[] = [];
       const gb: string[] = [];
       const pl: string[] = [];
+      const arrivals = createArrivals();
       const drains = [
-        drain(a1, ga),
-        drain(a2, ga),
-        drain(b1, gb),
-        drain(plain, pl),
+        drain(a1, ga, arrivals),
+        drain(a2, ga, arrivals),
+        drain(b1, gb, arrivals),
+        drain(plain, pl, arrivals),
       ];
       const n = 10;
       await publishN(server.port, topic, n);
-      await pollUntil(
+      await arrivals.until(
         () => ga.length >= n && gb.length >= n && pl.length >= n,
         "every message in each group and at the plain subscriber",
       );
@@ -219,9 +252,10 @@ for (const backend of e2eBackends()) {
       });
       assert.equal((await leaving.next()).type, PacketType.UNSUBACK);
       const got: string[] = [];
-      const d = drain(staying, got);
+      const arrivals = createArrivals();
+      const d = drain(staying, got, arrivals);
       await publishN(server.port, topic, 5);
-      await pollUntil(
+      await arrivals.until(
         () => got.length >= 5,
         "5 messages at the remaining member",
       );
@@ -238,6 +272,7 @@ for (const backend of e2eBackends()) {
         const topic = uniq("sh/re");
         const filter = `$share/gr2/${topic}`;
         const first = await rawMember(server.port, filter, 5);
+        await using _f = first;
         await publishN(server.port, topic, 1);
         const p = await nextPublish(first);
         assert.equal(payloadText(p), "m0");
