@@ -90,12 +90,7 @@ test("createPasswordAuthenticator() compares bytes, not text", async () => {
 
 test("createPasswordAuthenticator() accepts any user name when no users are configured and anonymous is allowed", async () => {
   const auth = createPasswordAuthenticator({ allowAnonymous: true });
-  const result = await auth.authenticate({
-    clientId: "c",
-    username: "someone",
-    password: new TextEncoder().encode("x"),
-    remote: { address: "127.0.0.1", port: 1 },
-  });
+  const result = await auth.authenticate(creds("someone", "x"));
   assert.equal(result.ok, true);
 });
 
@@ -104,12 +99,7 @@ test("createPasswordAuthenticator() still refuses unknown users when users are c
     allowAnonymous: true,
     users: [{ username: "u", password: "p" }],
   });
-  const result = await auth.authenticate({
-    clientId: "c",
-    username: "someone",
-    password: new TextEncoder().encode("x"),
-    remote: { address: "127.0.0.1", port: 1 },
-  });
+  const result = await auth.authenticate(creds("someone", "x"));
   assert.equal(result.ok, false);
 });
 
