@@ -93,11 +93,14 @@ test("createEmbeddedBackend() alternates shared subscription members round robin
 test("createEmbeddedBackend() writes nothing to SQLite for a clean (expiry 0) session", () =>
   withDir(async (dir) => {
     const backend = await open(dir);
-    const s = await connect(backend, "clean", { expiry: 0, window: 2 });
-    await s.subscribe("c", 1);
-    for (let i = 0; i < 5; i++) await backend.publish(msg("c", `${i}`));
-    assert.equal(s.sink.deliveries.length, 2);
-    await backend.close();
+    try {
+      const s = await connect(backend, "clean", { expiry: 0, window: 2 });
+      await s.subscribe("c", 1);
+      for (let i = 0; i < 5; i++) await backend.publish(msg("c", `${i}`));
+      assert.equal(s.sink.deliveries.length, 2);
+    } finally {
+      await backend.close();
+    }
     const db = new DatabaseSync(join(dir, "jetmq.db"));
     try {
       for (const table of ["sessions", "subscriptions", "queue", "messages"]) {
@@ -112,15 +115,19 @@ test("createEmbeddedBackend() writes nothing to SQLite for a clean (expiry 0) se
 test("createEmbeddedBackend() persists a clean session taken over with an expiry, in-flight ids kept", () =>
   withDir(async (dir) => {
     let backend = await open(dir);
-    const first = await connect(backend, "m", { expiry: 0 });
-    await first.subscribe("m", 1);
-    await backend.publish(msg("m", "x"));
-    const [sent] = await first.sink.next(1);
-    const second = await connect(backend, "m", { expiry: 60 });
-    assert.equal(second.session.present, true);
-    await second.sink.next(1);
-    await second.session.detach(60);
-    await backend.close();
+    let sent;
+    try {
+      const first = await connect(backend, "m", { expiry: 0 });
+      await first.subscribe("m", 1);
+      await backend.publish(msg("m", "x"));
+      [sent] = await first.sink.next(1);
+      const second = await connect(backend, "m", { expiry: 60 });
+      assert.equal(second.session.present, true);
+      await second.sink.next(1);
+      await second.session.detach(60);
+    } finally {
+      await backend.close();
+    }
     backend = await open(dir);
     try {
       const back = await connect(backend, "m");
@@ -220,12 +227,15 @@ test("createEmbeddedBackend() publish() and receiveQoS2() resolve 0 when no sess
 test("createEmbeddedBackend() a shared copy of a durable member still goes to another member when its session ends after a restart (§4.8.2)", async () => {
   await withDir(async (dir) => {
     const first = await open(dir);
-    const m1 = await connect(first, "m1");
-    await m1.subscribe("$share/g/rs", 1);
-    await first.publish(msg("rs", "a"));
-    assert.deepEqual((await m1.sink.next(1)).map(text), ["a"]);
-    await m1.session.detach(3600);
-    await first.close();
+    try {
+      const m1 = await connect(first, "m1");
+      await m1.subscribe("$share/g/rs", 1);
+      await first.publish(msg("rs", "a"));
+      assert.deepEqual((await m1.sink.next(1)).map(text), ["a"]);
+      await m1.session.detach(3600);
+    } finally {
+      await first.close();
+    }
     const backend = await open(dir);
     try {
       const m2 = await connect(backend, "m2");
