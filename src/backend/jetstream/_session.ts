@@ -33,6 +33,7 @@ import {
   enqueue,
   handBack,
   publishDelivery,
+  qos0Delivery,
   received,
   removeFilter,
   restore,
@@ -394,16 +395,13 @@ export function createSessionState(
     sharedCore(_key, message, options) {
       if (expired(message)) return;
       if (options.noLocal && message.origin === clientId) return;
-      state.emit([{
-        kind: "publish",
+      state.emit([qos0Delivery(
         message,
-        qos: 0,
-        dup: false,
-        retain: message.retain && options.retainAsPublished,
-        ...(options.subscriptionId !== undefined
-          ? { subscriptionIds: [options.subscriptionId] }
-          : {}),
-      }]);
+        message.retain && options.retainAsPublished,
+        options.subscriptionId !== undefined
+          ? [options.subscriptionId]
+          : undefined,
+      )]);
     },
     sharedStored: (key, msg, options) => sharedStored(core, key, msg, options),
     seen(seq) {
@@ -512,16 +510,7 @@ export function createSessionState(
       if (!copy) return;
       // QoS ≥ 1 on both sides: the consumer delivers it (path B, §5.2).
       if (message.qos > 0 && copy.qos > 0) return;
-      state.emit([{
-        kind: "publish",
-        message,
-        qos: 0,
-        dup: false,
-        retain: copy.retain,
-        ...(copy.subscriptionIds
-          ? { subscriptionIds: copy.subscriptionIds }
-          : {}),
-      }]);
+      state.emit([qos0Delivery(message, copy.retain, copy.subscriptionIds)]);
     },
     addFilter: (filter, options) => addFilter(core, filter, options),
     removeFilter: (filter) => removeFilter(core, filter),

@@ -248,16 +248,7 @@ export function sharedStored(
   }
   if (copy.qos === 0) {
     // A member granted QoS 0 gets it at QoS 0 [MQTT-3.8.4-8], not nothing.
-    state.emit([{
-      kind: "publish",
-      message,
-      qos: 0,
-      dup: false,
-      retain: copy.retain,
-      ...(copy.subscriptionIds
-        ? { subscriptionIds: copy.subscriptionIds }
-        : {}),
-    }]);
+    state.emit([qos0Delivery(message, copy.retain, copy.subscriptionIds)]);
     return ackNow(msg.reply);
   }
   const entry: Entry = {
@@ -290,6 +281,22 @@ export function publishDelivery(e: Entry, dup: boolean): Delivery {
   };
 }
 
+/** A QoS 0 delivery of `message` (no packet id, never DUP). */
+export function qos0Delivery(
+  message: Message,
+  retain: boolean,
+  subscriptionIds: number[] | undefined,
+): Delivery {
+  return {
+    kind: "publish",
+    message,
+    qos: 0,
+    dup: false,
+    retain,
+    ...(subscriptionIds ? { subscriptionIds } : {}),
+  };
+}
+
 /** A message for this session only (retained on subscribe). */
 export function enqueue(
   core: SessionCore,
@@ -298,16 +305,9 @@ export function enqueue(
 ): void {
   const { state, waiting } = core;
   if (options.qos === 0) {
-    state.emit([{
-      kind: "publish",
-      message,
-      qos: 0,
-      dup: false,
-      retain: options.retain,
-      ...(options.subscriptionIds
-        ? { subscriptionIds: options.subscriptionIds }
-        : {}),
-    }]);
+    state.emit([
+      qos0Delivery(message, options.retain, options.subscriptionIds),
+    ]);
     return;
   }
   waiting.push({
