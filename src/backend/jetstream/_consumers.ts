@@ -45,22 +45,18 @@ export function subscriptionConfig(
   natsFilter: string,
   startSeq?: number,
 ): ConsumerConfig {
-  return {
-    durable_name: `${hash}_${ctx.nuid()}`,
-    deliver_subject: ctx.names.sub + ctx.nuid(),
-    deliver_policy: startSeq ? "by_start_sequence" : "new",
-    ...(startSeq ? { opt_start_seq: startSeq } : {}),
-    // Explicit, not ack-all: a delivery lost on the wire (a reconnect, a
-    // nats-server restart) stays pending and comes again after the ack wait;
-    // an ack-all of a later sequence would acknowledge it unseen, and the
-    // interest stream would drop an acknowledged message. Consumers of older
-    // records may still be ack-all (`_ack_floor.ts`).
-    ack_policy: "explicit",
-    ack_wait: ctx.ackWaitNs,
-    filter_subject: ctx.names.msgs + natsFilter,
-    max_ack_pending: ctx.maxAckPending,
-    replay_policy: "instant",
-  };
+  // Explicit, not ack-all: a delivery lost on the wire (a reconnect, a
+  // nats-server restart) stays pending and comes again after the ack wait;
+  // an ack-all of a later sequence would acknowledge it unseen, and the
+  // interest stream would drop an acknowledged message. Consumers of older
+  // records may still be ack-all (`_ack_floor.ts`).
+  return pushConfig(
+    ctx,
+    `${hash}_${ctx.nuid()}`,
+    ctx.names.sub + ctx.nuid(),
+    ctx.names.msgs + natsFilter,
+    startSeq,
+  );
 }
 
 /** Config of a new PUBREL consumer (reference §2.2). */
@@ -69,14 +65,31 @@ export function pubrelConfig(
   hash: string,
   startSeq?: number,
 ): ConsumerConfig {
+  return pushConfig(
+    ctx,
+    `${ctx.names.prefix}_PUBREL_${hash}_${ctx.nuid()}`,
+    ctx.names.deliverPubrel + hash + "." + ctx.nuid(),
+    ctx.names.pubrel + hash,
+    startSeq,
+  );
+}
+
+/** A durable explicit-ack push consumer from `startSeq`, else new only. */
+function pushConfig(
+  ctx: Context,
+  durableName: string,
+  deliverSubject: string,
+  filterSubject: string,
+  startSeq: number | undefined,
+): ConsumerConfig {
   return {
-    durable_name: `${ctx.names.prefix}_PUBREL_${hash}_${ctx.nuid()}`,
-    deliver_subject: ctx.names.deliverPubrel + hash + "." + ctx.nuid(),
+    durable_name: durableName,
+    deliver_subject: deliverSubject,
     deliver_policy: startSeq ? "by_start_sequence" : "new",
     ...(startSeq ? { opt_start_seq: startSeq } : {}),
     ack_policy: "explicit",
     ack_wait: ctx.ackWaitNs,
-    filter_subject: ctx.names.pubrel + hash,
+    filter_subject: filterSubject,
     max_ack_pending: ctx.maxAckPending,
     replay_policy: "instant",
   };
