@@ -133,36 +133,34 @@ function parseHeaderBlock(bytes: Uint8Array): HeaderView {
   const text = (ascii ? latin : utf8).decode(bytes);
   const map = new Map<string, string>();
   let foreign = false;
-  let at = text.indexOf("\r\n");
-  while (at >= 0 && at < text.length) {
-    const next = text.indexOf("\r\n", at + 2);
-    const line = text.slice(at + 2, next < 0 ? text.length : next);
-    const colon = line.indexOf(":");
-    if (colon > 0) {
-      const key = line.slice(0, colon);
-      if (!map.has(key)) map.set(key, line.slice(colon + 1).trim());
-      // Headers of NATS applications may be v5 properties (see lines()).
-      if (key !== HDR_PUB && key !== HDR_ORIGIN) foreign = true;
-    }
-    at = next;
-  }
+  eachLine(text, (key, value) => {
+    if (!map.has(key)) map.set(key, value);
+    // Headers of NATS applications may be v5 properties (see lines()).
+    if (key !== HDR_PUB && key !== HDR_ORIGIN) foreign = true;
+  });
   // The common case (only QoS and origin) stays a plain Map.
   return foreign ? Object.assign(map, { lines: () => allLines(text) }) : map;
 }
 
 function allLines(text: string): HeaderLine[] {
   const all: HeaderLine[] = [];
+  eachLine(text, (key, value) => all.push([key, value]));
+  return all;
+}
+
+/** Each `key: value` line after the `NATS/1.0` status line, in order. */
+function eachLine(
+  text: string,
+  fn: (key: string, value: string) => void,
+): void {
   let at = text.indexOf("\r\n");
   while (at >= 0 && at < text.length) {
     const next = text.indexOf("\r\n", at + 2);
     const line = text.slice(at + 2, next < 0 ? text.length : next);
     const colon = line.indexOf(":");
-    if (colon > 0) {
-      all.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
-    }
+    if (colon > 0) fn(line.slice(0, colon), line.slice(colon + 1).trim());
     at = next;
   }
-  return all;
 }
 
 /** Headers for a core or `$MQTT.msgs.` publish of `message`. */
