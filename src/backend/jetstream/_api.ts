@@ -37,6 +37,11 @@ export const ErrCode = {
   StreamNameInUse: 10058,
 } as const;
 
+/** Whether `error` is a JetStream "not found" reply (HTTP-like 404). */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === 404;
+}
+
 interface ApiReply {
   error?: { code: number; err_code?: number; description?: string };
 }
@@ -184,7 +189,7 @@ export async function deleteMessage(
     );
     return true;
   } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === 404) return false;
+    if (isNotFound(error)) return false;
     throw error;
   }
 }
@@ -269,9 +274,7 @@ export async function consumerInfo(
       `get consumer ${name}`,
     );
   } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === 404) {
-      return undefined;
-    }
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
@@ -289,7 +292,7 @@ export async function deleteConsumer(
       `delete consumer ${name}`,
     );
   } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === 404) return;
+    if (isNotFound(error)) return;
     throw error;
   }
 }

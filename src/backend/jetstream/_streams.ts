@@ -7,7 +7,14 @@
  */
 
 import { headers } from "@nats-io/transport-node";
-import { type Api, deleteMessage, getNext, JetStreamApiError } from "./_api.ts";
+import {
+  type Api,
+  deleteMessage,
+  ErrCode,
+  getNext,
+  isNotFound,
+  JetStreamApiError,
+} from "./_api.ts";
 import { HDR_RFLAGS, HDR_RTOPIC, type Names } from "./_names.ts";
 
 interface StreamConfig {
@@ -83,9 +90,7 @@ export async function ensureStreams(
         }
         return;
       } catch (error) {
-        if (!(error instanceof JetStreamApiError) || error.code !== 404) {
-          throw error;
-        }
+        if (!isNotFound(error)) throw error;
       }
       try {
         await api.call(
@@ -95,7 +100,10 @@ export async function ensureStreams(
         );
       } catch (error) {
         // Another instance created it first.
-        if (!(error instanceof JetStreamApiError) || error.errCode !== 10058) {
+        if (
+          !(error instanceof JetStreamApiError) ||
+          error.errCode !== ErrCode.StreamNameInUse
+        ) {
           throw error;
         }
       }
