@@ -20,6 +20,7 @@ import { connectJs } from "../helpers/mqttjs_client.ts";
 import {
   connectV5,
   expectServerDisconnect,
+  parkSession,
   readMetric,
   uniq,
 } from "../helpers/v5.ts";
@@ -159,13 +160,7 @@ for (
       const server = await backend.get();
       const id = uniq("fc-rq");
       const topic = uniq("fc/rq");
-      const first = await connectV5(server.port, {
-        clientId: id,
-        clean: false,
-        properties: { sessionExpiryInterval: 60 },
-      });
-      await subscribeRaw(first.client, [{ filter: topic, qos: 1 }]);
-      await first.client.disconnect();
+      await parkSession(server.port, id, topic);
       await using pub = await connectJs(server.url, {
         clientId: uniq("fc-rq-pub"),
         protocolVersion: 5,

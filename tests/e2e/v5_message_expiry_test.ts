@@ -28,7 +28,13 @@ import {
   text,
 } from "../helpers/mqtt_packets.ts";
 import type { Broker } from "../helpers/mqtt_harness.ts";
-import { connectV5, pollUntil, uniq, wallClockPassed } from "../helpers/v5.ts";
+import {
+  connectV5,
+  parkSession,
+  pollUntil,
+  uniq,
+  wallClockPassed,
+} from "../helpers/v5.ts";
 
 for (const backend of e2eBackends()) {
   describe(`main.ts v5 on ${backend.name}: message expiry`, () => {
@@ -62,13 +68,7 @@ for (const backend of e2eBackends()) {
       const server = await backend.get();
       const id = uniq("me-q");
       const topic = uniq("me/q");
-      const first = await connectV5(server.port, {
-        clientId: id,
-        clean: false,
-        properties: { sessionExpiryInterval: 60 },
-      });
-      await subscribeRaw(first.client, [{ filter: topic, qos: 1 }]);
-      await first.client.disconnect();
+      await parkSession(server.port, id, topic);
       const { client: pub } = await connectV5(server.port, {
         clientId: uniq("me-q-pub"),
       });

@@ -30,6 +30,7 @@ import type { Broker } from "../helpers/mqtt_harness.ts";
 import {
   connectV5,
   expectServerDisconnect,
+  parkSession,
   pollUntil,
   uniq,
   wallClockPassed,
@@ -115,13 +116,7 @@ for (const backend of e2eBackends()) {
       const server = await backend.get();
       const id = uniq("se-1");
       const topic = uniq("se/1");
-      const first = await connectV5(server.port, {
-        clientId: id,
-        clean: false,
-        properties: { sessionExpiryInterval: 1 },
-      });
-      await subscribeRaw(first.client, [{ filter: topic, qos: 1 }]);
-      await first.client.disconnect();
+      await parkSession(server.port, id, topic, 1);
       const at = Date.now();
       const r = await mosquittoPub(server.port, [
         ...["-V", "5", "-t", topic, "-m", "lost", "-q", "1"],

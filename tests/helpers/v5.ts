@@ -17,6 +17,7 @@ import {
   connectRaw,
   type RawClient,
   type RawConnect,
+  subscribeRaw,
   withDeadline,
 } from "./raw_client.ts";
 import type { JetmqProcess } from "./server.ts";
@@ -27,6 +28,27 @@ export function connectV5(
   connect: RawConnect,
 ): Promise<{ client: RawClient; connack: ConnackPacket }> {
   return connectRaw(port, { protocolVersion: 5, ...connect });
+}
+
+/**
+ * Leaves an offline persistent v5 session `clientId` (expiry
+ * `sessionExpiryInterval` s) subscribed to `topic` at QoS 1: connect,
+ * subscribe, DISCONNECT.
+ */
+export async function parkSession(
+  port: number,
+  clientId: string,
+  topic: string,
+  sessionExpiryInterval = 60,
+): Promise<void> {
+  const { client } = await connectV5(port, {
+    clientId,
+    clean: false,
+    properties: { sessionExpiryInterval },
+  });
+  await using _ = client;
+  await subscribeRaw(client, [{ filter: topic, qos: 1 }]);
+  await client.disconnect();
 }
 
 /** `p` is a CONNACK with `reasonCode`; returns it. */
