@@ -8,6 +8,7 @@
 import type { LoadClient } from "./client.ts";
 import {
   connect,
+  cpuExtra,
   delay,
   payload,
   round,
@@ -16,7 +17,7 @@ import {
   until,
 } from "./context.ts";
 import { createCounters, createWindowedPublisher } from "./drive.ts";
-import { type CpuShares, rssKiB, startCpuMeter } from "./proc.ts";
+import { rssKiB, startCpuMeter } from "./proc.ts";
 import { BATCH } from "./drive.ts";
 import { encodePublish, type PublishTemplate } from "./wire.ts";
 
@@ -205,13 +206,4 @@ export async function queuedDrain(
     // Leave nothing behind on a shared broker: end the session.
     await (await connect(ctx, "drain", { clean: true })).close();
   }
-}
-
-/** CPU shares of a timed phase, in cores, for a result's `extra`. */
-function cpuExtra(share: CpuShares): Record<string, number> {
-  return {
-    cpu_loadgen: round(share.self),
-    cpu_broker: round(share.broker),
-    cpu_other: round(share.other),
-  };
 }

@@ -9,6 +9,7 @@ import {
   connectClient,
   type LoadClient,
 } from "./client.ts";
+import type { CpuShares } from "./proc.ts";
 import type { Version } from "./wire.ts";
 
 /** Settings of one scenario run. */
@@ -91,4 +92,13 @@ export function round(n: number): number {
   if (!Number.isFinite(n) || n === 0) return n;
   const d = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(n))));
   return Number(n.toFixed(d));
+}
+
+/** CPU shares of a timed phase, in cores, for a result's `extra`. */
+export function cpuExtra(share: CpuShares): Record<string, number> {
+  return {
+    cpu_loadgen: round(share.self),
+    cpu_broker: round(share.broker),
+    cpu_other: round(share.other),
+  };
 }

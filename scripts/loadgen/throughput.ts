@@ -8,6 +8,7 @@
 import type { LoadClient } from "./client.ts";
 import {
   connect,
+  cpuExtra,
   delay,
   payload,
   round,
@@ -77,9 +78,7 @@ async function measure(
       ...extra,
       published_per_s: Math.round((c.sent - s0) / secs),
       lost_copies: c.lost - l0,
-      cpu_loadgen: round(share.self),
-      cpu_broker: round(share.broker),
-      cpu_other: round(share.other),
+      ...cpuExtra(share),
       // Messages per broker CPU-second: steadier than msg/s on a busy box.
       per_broker_core: Math.round(received / secs / share.broker),
     },
@@ -204,9 +203,7 @@ export async function latency(
       max_ms: round(samples[samples.length - 1]),
       samples: samples.length,
       rate: ctx.latencyRate,
-      cpu_loadgen: round(cpu.self),
-      cpu_broker: round(cpu.broker),
-      cpu_other: round(cpu.other),
+      ...cpuExtra(cpu),
     },
   };
 }
