@@ -172,6 +172,22 @@ function takenOver(st: ConnectionState): void {
   });
 }
 
+/** The successful CONNACK, counted. */
+function sendAccepted(
+  st: ConnectionState,
+  p: ConnectPacket,
+  accepted: AcceptedProperties,
+  sessionPresent: boolean,
+): void {
+  st.metrics.inc("jetmq_connections_accepted_total");
+  st.out.write({
+    type: PacketType.CONNACK,
+    sessionPresent,
+    reasonCode: ReasonCode.Success,
+    properties: connackProperties(st, p, accepted),
+  });
+}
+
 /** Attach to the session; undefined when the connection is closing. */
 async function attach(
   st: ConnectionState,
@@ -206,13 +222,7 @@ async function attach(
     } else if (err instanceof MqttError) {
       if (st.takenOverEarly && st.phase.name !== "closing") {
         // Taken over before the session was opened: CONNACK, then 0x8E.
-        st.metrics.inc("jetmq_connections_accepted_total");
-        st.out.write({
-          type: PacketType.CONNACK,
-          sessionPresent: false,
-          reasonCode: ReasonCode.Success,
-          properties: connackProperties(st, p, accepted),
-        });
+        sendAccepted(st, p, accepted, false);
         if (st.version === 5) {
           st.out.write({
             type: PacketType.DISCONNECT,
@@ -279,14 +289,8 @@ async function accept(
   st.phase = connected;
   // The writer drops what the client could not accept [MQTT-3.1.2-24].
   st.out.maxPacketSize = connected.clientMaxPacketSize;
-  st.metrics.inc("jetmq_connections_accepted_total");
-  st.out.write({
-    type: PacketType.CONNACK,
-    // Always 0 after a clean start [MQTT-3.2.2-1] [MQTT-3.2.2-2].
-    sessionPresent: !p.clean && session.present,
-    reasonCode: ReasonCode.Success,
-    properties: connackProperties(st, p, accepted),
-  });
+  // Always 0 after a clean start [MQTT-3.2.2-1] [MQTT-3.2.2-2].
+  sendAccepted(st, p, accepted, !p.clean && session.present);
   if (st.takenOverEarly) return takenOver(st);
   startKeepAlive(st, terms.keepAlive);
   session.resume();
