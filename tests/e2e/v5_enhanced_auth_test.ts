@@ -29,7 +29,7 @@ import { DEFAULT_CONFIG } from "../../src/config/mod.ts";
 import { serveConnection } from "../../src/connection/mod.ts";
 import { nullLogger, nullMetrics } from "../../src/observability/types.ts";
 import { createRouter } from "../../src/router/mod.ts";
-import { startServer } from "../../src/server/mod.ts";
+import { type Server, startServer } from "../../src/server/mod.ts";
 import { pickRuntime } from "../../src/cli/runtime.ts";
 import {
   type BackendName,
@@ -201,20 +201,31 @@ async function startAuthServer(
   nats: () => Promise<NatsServer>,
 ): Promise<AuthServer> {
   const { backend, close } = await openBackend(name, nats);
-  const server = await startServer({
-    runtime: pickRuntime(),
-    listeners: [{ kind: "tcp", hostname: "127.0.0.1", port: 0 }],
-    backend,
-    limits: DEFAULT_CONFIG.limits,
-    logger: nullLogger,
-    metrics: nullMetrics,
-    authenticator: createAuthenticator({
-      allowAnonymous: true,
-      methods: [challenge, token],
-    }),
-    createRouter,
-    serveConnection,
-  });
+  let server: Server;
+  try {
+    server = await startServer({
+      runtime: pickRuntime(),
+      listeners: [{ kind: "tcp", hostname: "127.0.0.1", port: 0 }],
+      backend,
+      limits: DEFAULT_CONFIG.limits,
+      logger: nullLogger,
+      metrics: nullMetrics,
+      authenticator: createAuthenticator({
+        allowAnonymous: true,
+        methods: [challenge, token],
+      }),
+      createRouter,
+      serveConnection,
+    });
+  } catch (err) {
+    // startServer closes the backend only once it started.
+    try {
+      await backend.close();
+    } finally {
+      await close();
+    }
+    throw err;
+  }
   return {
     port: server.listeners[0].port,
     async [Symbol.asyncDispose]() {
