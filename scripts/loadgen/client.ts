@@ -57,7 +57,6 @@ export interface LoadClient {
 export function connectClient(o: ClientOptions): Promise<LoadClient> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: o.host, port: o.port });
-    socket.setNoDelay(true);
     const waiters: Array<(first: number, body: Uint8Array) => boolean> = [];
     // Rejections of pending SUBSCRIBE/PING waits when the socket closes.
     const onClose: Array<(err: Error) => void> = [];
