@@ -21,6 +21,7 @@ import {
   connect,
   type Msg,
   type NatsConnection,
+  type NodeConnectionOptions,
 } from "@nats-io/transport-node";
 import { withDeadline } from "./raw_client.ts";
 
@@ -174,7 +175,8 @@ export async function natsNext(
  */
 export async function connectNats(
   url: string,
+  options: Omit<NodeConnectionOptions, "servers"> = {},
 ): Promise<NatsConnection & AsyncDisposable> {
-  const nc = await connect({ servers: url });
+  const nc = await connect({ ...options, servers: url });
   return Object.assign(nc, { [Symbol.asyncDispose]: () => nc.close() });
 }

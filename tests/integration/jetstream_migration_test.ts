@@ -8,10 +8,9 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect as natsConnect } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { createJetStreamBackend } from "../../src/backend/jetstream/mod.ts";
-import { startNatsServer } from "../helpers/nats_server.ts";
+import { connectNats, startNatsServer } from "../helpers/nats_server.ts";
 import { text } from "../helpers/backend_harness.ts";
 
 function record(subject: string, topic: string, body: string, flags: number) {
@@ -26,29 +25,25 @@ function record(subject: string, topic: string, body: string, flags: number) {
 
 test("2.9 retained records on $MQTT.rmsgs are migrated to $MQTT.rmsgs.<subject>", async () => {
   await using server = await startNatsServer();
-  const nc = await natsConnect({ servers: server.url });
+  await using nc = await connectNats(server.url);
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: "$MQTT_rmsgs", subjects: ["$MQTT.rmsgs"] });
+  const js = jetstream(nc);
+  await js.publish("$MQTT.rmsgs", record("a.b", "a/b", "old", 1));
+  await js.publish("$MQTT.rmsgs", record("c", "c", "cee", 3));
+  await js.publish("$MQTT.rmsgs", record("a.b", "a/b", "new", 5));
+  const backend = await createJetStreamBackend({ nc });
   try {
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: "$MQTT_rmsgs", subjects: ["$MQTT.rmsgs"] });
-    const js = jetstream(nc);
-    await js.publish("$MQTT.rmsgs", record("a.b", "a/b", "old", 1));
-    await js.publish("$MQTT.rmsgs", record("c", "c", "cee", 3));
-    await js.publish("$MQTT.rmsgs", record("a.b", "a/b", "new", 5));
-    const backend = await createJetStreamBackend({ nc });
-    try {
-      const got = await backend.retained("#");
-      assert.deepEqual(
-        got.map((m) => [m.topic, text(m), m.qos]).sort(),
-        [["a/b", "new", 2], ["c", "cee", 1]],
-      );
-      const info = await jsm.streams.info("$MQTT_rmsgs");
-      assert.deepEqual(info.config.subjects, ["$MQTT.rmsgs.>"]);
-      assert.equal(info.config.max_msgs_per_subject, 1);
-      assert.equal(info.state.messages, 2);
-    } finally {
-      await backend.close();
-    }
+    const got = await backend.retained("#");
+    assert.deepEqual(
+      got.map((m) => [m.topic, text(m), m.qos]).sort(),
+      [["a/b", "new", 2], ["c", "cee", 1]],
+    );
+    const info = await jsm.streams.info("$MQTT_rmsgs");
+    assert.deepEqual(info.config.subjects, ["$MQTT.rmsgs.>"]);
+    assert.equal(info.config.max_msgs_per_subject, 1);
+    assert.equal(info.state.messages, 2);
   } finally {
-    await nc.close();
+    await backend.close();
   }
 });

@@ -8,11 +8,10 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect as natsConnect } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { createJetStreamBackend } from "../../src/backend/jetstream/mod.ts";
 import { natsHash } from "../../src/topic/mod.ts";
-import { startNatsServer } from "../helpers/nats_server.ts";
+import { connectNats, startNatsServer } from "../helpers/nats_server.ts";
 import {
   connect,
   msg,
@@ -27,7 +26,7 @@ interface StoredRecord {
 
 test("a session whose restore fails leaves no member in its shared group: the group's messages go to the member that remains", async () => {
   await using server = await startNatsServer();
-  const nc = await natsConnect({ servers: server.url });
+  await using nc = await connectNats(server.url);
   let backend = await createJetStreamBackend({ nc });
   try {
     const broken = await connect(backend, "broken");
@@ -73,6 +72,5 @@ test("a session whose restore fails leaves no member in its shared group: the gr
     );
   } finally {
     await backend.close();
-    await nc.close();
   }
 });

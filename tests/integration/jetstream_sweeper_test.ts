@@ -8,14 +8,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  connect as natsConnect,
-  type NatsConnection,
-} from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { createJetStreamBackend } from "../../src/backend/jetstream/mod.ts";
 import { natsHash } from "../../src/topic/mod.ts";
-import { startNatsServer } from "../helpers/nats_server.ts";
+import { connectNats, startNatsServer } from "../helpers/nats_server.ts";
 import {
   connect,
   createClock,
@@ -37,7 +34,7 @@ async function withSweeper(
   ) => Promise<void>,
 ): Promise<void> {
   await using server = await startNatsServer();
-  const nc = await natsConnect({ servers: server.url });
+  await using nc = await connectNats(server.url);
   const clock = createClock();
   const backend = await createJetStreamBackend({
     nc,
@@ -48,7 +45,6 @@ async function withSweeper(
     await body(backend, nc, clock);
   } finally {
     await backend.close();
-    await nc.close();
   }
 }
 

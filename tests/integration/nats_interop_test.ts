@@ -10,14 +10,13 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  connect as natsConnect,
-  type Msg,
-  type NatsConnection,
-} from "@nats-io/transport-node";
 import { createJetStreamBackend } from "../../src/backend/jetstream/mod.ts";
 import type { Backend } from "../../src/backend/types.ts";
-import { startNatsServer } from "../helpers/nats_server.ts";
+import {
+  connectNats,
+  natsNext,
+  startNatsServer,
+} from "../helpers/nats_server.ts";
 import { startNatsProxy } from "../helpers/nats_proxy.ts";
 import {
   connect,
@@ -29,20 +28,10 @@ import {
 
 const encoder = new TextEncoder();
 
-function nextMsg(nc: NatsConnection, subject: string): Promise<Msg> {
-  return new Promise((resolve) => {
-    const sub = nc.subscribe(subject, {
-      max: 1,
-      callback: (_e, m) => resolve(m),
-    });
-    void sub;
-  });
-}
-
 test("a plain NATS publish on a.b reaches sessions of a/b, a/+ and # at QoS 0", async () => {
   await using server = await startNatsServer();
-  const nc = await natsConnect({ servers: server.url });
-  const app = await natsConnect({ servers: server.url });
+  await using nc = await connectNats(server.url);
+  await using app = await connectNats(server.url);
   const backend = await createJetStreamBackend({ nc });
   try {
     const exact = await connect(backend, "exact");
@@ -65,43 +54,37 @@ test("a plain NATS publish on a.b reaches sessions of a/b, a/+ and # at QoS 0", 
     assert.equal(inbox.message.topic, "_INBOX/abc");
   } finally {
     await backend.close();
-    await app.close();
-    await nc.close();
   }
 });
 
 test("a backend publish on x/y reaches a NATS subscriber of x.y with Nmqtt-Pub and is stored in $MQTT_msgs", async () => {
   await using server = await startNatsServer();
-  const nc = await natsConnect({ servers: server.url });
-  const app = await natsConnect({ servers: server.url });
+  await using nc = await connectNats(server.url);
+  await using app = await connectNats(server.url);
   const backend = await createJetStreamBackend({ nc });
   try {
     const s = await connect(backend, "keep");
     await s.subscribe("x/#", 1);
-    const core = nextMsg(app, "x.y");
-    const stored = nextMsg(app, "$MQTT.msgs.x.y");
-    await app.flush();
+    const core = await natsNext(app, "x.y");
+    const stored = await natsNext(app, "$MQTT.msgs.x.y");
     await backend.publish(msg("x/y", "payload", 1));
-    const m = await core;
+    const m = await core();
     assert.equal(new TextDecoder().decode(m.data), "payload");
     assert.equal(m.headers?.get("Nmqtt-Pub"), "1");
-    assert.equal((await stored).headers?.get("Nmqtt-Pub"), "1");
+    assert.equal((await stored()).headers?.get("Nmqtt-Pub"), "1");
     // A dot in a topic is `//` on NATS (reference §1.1).
-    const dotted = nextMsg(app, "spBv1//0.plant");
-    await app.flush();
+    const dotted = await natsNext(app, "spBv1//0.plant");
     await backend.publish(msg("spBv1.0/plant", "b", 0));
-    assert.equal((await dotted).headers?.get("Nmqtt-Pub"), "0");
+    assert.equal((await dotted()).headers?.get("Nmqtt-Pub"), "0");
   } finally {
     await backend.close();
-    await app.close();
-    await nc.close();
   }
 });
 
 test("retained messages of one instance are visible to another", async () => {
   await using server = await startNatsServer();
-  const nc1 = await natsConnect({ servers: server.url });
-  const nc2 = await natsConnect({ servers: server.url });
+  await using nc1 = await connectNats(server.url);
+  await using nc2 = await connectNats(server.url);
   const a = await createJetStreamBackend({ nc: nc1, name: "a" });
   let b: Backend | undefined;
   try {
@@ -114,15 +97,13 @@ test("retained messages of one instance are visible to another", async () => {
   } finally {
     await b?.close();
     await a.close();
-    await nc1.close();
-    await nc2.close();
   }
 });
 
 test("a client id connecting to another instance takes the session over; the old one is jailed 1 s", async () => {
   await using server = await startNatsServer();
-  const nc1 = await natsConnect({ servers: server.url });
-  const nc2 = await natsConnect({ servers: server.url });
+  await using nc1 = await connectNats(server.url);
+  await using nc2 = await connectNats(server.url);
   const a = await createJetStreamBackend({ nc: nc1, name: "a" });
   const b = await createJetStreamBackend({ nc: nc2, name: "b" });
   try {
@@ -154,15 +135,12 @@ test("a client id connecting to another instance takes the session over; the old
   } finally {
     await a.close();
     await b.close();
-    await nc1.close();
-    await nc2.close();
   }
 });
 
 test("a nats-server restart during a QoS 1 stream loses no acknowledged message", async () => {
   await using server = await startNatsServer();
-  const nc = await natsConnect({
-    servers: server.url,
+  await using nc = await connectNats(server.url, {
     maxReconnectAttempts: -1,
     reconnectTimeWait: 100,
   });
@@ -205,14 +183,13 @@ test("a nats-server restart during a QoS 1 stream loses no acknowledged message"
     );
   } finally {
     await backend.close();
-    await nc.close();
   }
 });
 
 test("a JetStream delivery lost on the wire comes again; acks of later messages do not acknowledge it", async () => {
   await using server = await startNatsServer();
   await using proxy = await startNatsProxy(server.port);
-  const nc = await natsConnect({ servers: proxy.url });
+  await using nc = await connectNats(proxy.url);
   const backend = await createJetStreamBackend({ nc, ackWait: 1000 });
   try {
     const s = await connect(backend, "sink", { window: 64 });
@@ -240,6 +217,5 @@ test("a JetStream delivery lost on the wire comes again; acks of later messages 
     );
   } finally {
     await backend.close();
-    await nc.close();
   }
 });
