@@ -51,7 +51,7 @@ export function hmacKey(secret: string): Promise<CryptoKey> {
     enc.encode(secret),
     { name: "HMAC", hash: "SHA-256" },
     false,
-    ["sign"],
+    ["sign", "verify"],
   );
 }
 
@@ -66,6 +66,17 @@ export async function proof(
   clientNonce: Uint8Array,
   serverNonce: Uint8Array,
 ): Promise<Uint8Array> {
+  const message = proofInput(side, clientId, clientNonce, serverNonce);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, message));
+}
+
+/** What a proof signs: side, length-prefixed client id, both nonces. */
+function proofInput(
+  side: "client" | "server",
+  clientId: string,
+  clientNonce: Uint8Array,
+  serverNonce: Uint8Array,
+): Uint8Array<ArrayBuffer> {
   const id = enc.encode(clientId);
   const parts = [enc.encode(side), lengthOf(id), id, clientNonce, serverNonce];
   const message = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -74,19 +85,12 @@ export async function proof(
     message.set(p, at);
     at += p.length;
   }
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, message));
+  return message;
 }
 
 /** Two-byte big-endian length, so id and nonce cannot be shifted. */
 function lengthOf(bytes: Uint8Array): Uint8Array {
   return new Uint8Array([bytes.length >> 8, bytes.length & 0xff]);
-}
-
-/** Compares without an early exit on the first differing byte. */
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ (b[i] ?? 0);
-  return diff === 0;
 }
 
 /**
@@ -125,14 +129,14 @@ export default function createHmacChallenge(
         return { ok: false, reasonCode: NOT_AUTHORIZED };
       }
       const k = await key;
-      const expected = await proof(
+      // `verify` compares in constant time.
+      const valid = await crypto.subtle.verify(
+        "HMAC",
         k,
-        "client",
-        clientId,
-        clientNonce,
-        serverNonce,
+        data.slice(), // a copy over a plain ArrayBuffer, as Web Crypto types want
+        proofInput("client", clientId, clientNonce, serverNonce),
       );
-      if (!equalBytes(expected, data)) {
+      if (!valid) {
         return { ok: false, reasonCode: NOT_AUTHORIZED, reason: "bad proof" };
       }
       const server = await proof(
