@@ -4,6 +4,7 @@ import { type Packet, PacketType, ReasonCode } from "../codec/mod.ts";
 import { nullLogger, nullMetrics } from "../observability/types.ts";
 import { createEmbeddedBackend } from "../backend/embedded/mod.ts";
 import {
+  type Broker,
   createFakeClock,
   startBroker,
 } from "../../tests/helpers/mqtt_harness.ts";
@@ -26,7 +27,24 @@ async function setup(quotas: { maxRetained?: number; maxSessions?: number }) {
     sweepIntervalMs: 3_600_000,
     ...quotas,
   });
-  return await startBroker({ backend, clock });
+  // The broker does not close a backend it was given: its disposal must.
+  let broker: Broker;
+  try {
+    broker = await startBroker({ backend, clock });
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+  return {
+    ...broker,
+    async [Symbol.asyncDispose]() {
+      try {
+        await broker[Symbol.asyncDispose]();
+      } finally {
+        await backend.close();
+      }
+    },
+  };
 }
 
 function reasonOf(p: Packet): number | undefined {
