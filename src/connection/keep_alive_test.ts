@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PacketType, ReasonCode } from "../codec/mod.ts";
 import { type Broker, startBroker } from "../../tests/helpers/mqtt_harness.ts";
+import { publish } from "../../tests/helpers/mqtt_packets.ts";
 
 test("serveConnection() closes a connection that sends no CONNECT in time", async () => {
   await using broker = await startBroker({ limits: { connectTimeout: 5 } });
@@ -95,17 +96,8 @@ test("serveConnection() keep-alive holds off while reading waits on the backend"
     return slowPublish(m);
   };
   const { client } = await broker.connect({ clientId: "busy", keepAlive: 2 });
-  const publish = (id: number) => ({
-    type: PacketType.PUBLISH,
-    topic: "slow",
-    payload: new Uint8Array(0),
-    qos: 1,
-    retain: false,
-    dup: false,
-    packetId: id,
-  } as const);
-  await client.send(publish(1));
-  await client.send(publish(2)); // not read: our one slot is busy
+  await client.send(publish("slow", "", 1, 1));
+  await client.send(publish("slow", "", 1, 2)); // not read: our one slot is busy
   await expectNothingOn(broker);
   broker.clock.advance(10_000); // far past 1.5 × keep-alive
   release();
