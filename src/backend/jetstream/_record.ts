@@ -24,7 +24,7 @@ export interface SessionRecord {
   cons?: Record<string, ConsumerConfig>;
   pubrel?: ConsumerConfig;
   jetmq?: {
-    /** Session expiry in seconds (0xFFFFFFFF = never). */
+    /** Session expiry in seconds (`NEVER_EXPIRES` = never). */
     expiry: number;
     /** When the last connection went away (ms), absent while attached. */
     detachedAt?: number;
@@ -35,6 +35,19 @@ export interface SessionRecord {
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
+
+/** Session expiry (seconds) meaning the session never expires. */
+export const NEVER_EXPIRES = 0xFFFFFFFF;
+
+/** Whether a session detached at `detachedAt` (ms) has expired by `now`. */
+export function sessionExpired(
+  detachedAt: number | undefined,
+  expiry: number,
+  now: number,
+): boolean {
+  return detachedAt !== undefined && expiry !== NEVER_EXPIRES &&
+    detachedAt + expiry * 1000 <= now;
+}
 
 /** Load the record of `hash` and its stream sequence. */
 export async function loadRecord(

@@ -15,7 +15,7 @@ import type { Delivery, Message, SubscriptionOptions } from "../types.ts";
 import { headerView, messageFrom, parseAck } from "./_codec.ts";
 import * as consumers from "./_consumers.ts";
 import type { ConsumerRef } from "./_consumers.ts";
-import type { SessionRecord } from "./_record.ts";
+import { NEVER_EXPIRES, type SessionRecord } from "./_record.ts";
 import { HDR_PUBREL, HDR_SEQ } from "./_names.ts";
 import type { Entry, SessionCore } from "./_session.ts";
 
@@ -107,7 +107,7 @@ export async function restore(
   const { filters, cons, hash } = state;
   state.seq = seq;
   state.clean = record.clean === true;
-  state.expiry = record.jetmq?.expiry ?? 0xFFFFFFFF;
+  state.expiry = record.jetmq?.expiry ?? NEVER_EXPIRES;
   state.detachedAt = record.jetmq?.detachedAt;
   const saved = Object.entries(record.jetmq?.filters ?? {});
   for (const [filter, options] of saved) {

@@ -16,7 +16,7 @@ import {
 } from "./_api.ts";
 import type { Context } from "./_context.ts";
 import { clientToken } from "./_names.ts";
-import type { SessionRecord } from "./_record.ts";
+import { sessionExpired, type SessionRecord } from "./_record.ts";
 
 /** Options of `createSweeper`. */
 export interface SweeperOptions {
@@ -36,7 +36,6 @@ export interface Sweeper {
 }
 
 const decoder = new TextDecoder();
-const NEVER = 0xFFFFFFFF;
 const BATCH = 64;
 
 /** Start sweeping every `options.interval` ms. */
@@ -88,8 +87,7 @@ async function findExpired(
         const record = JSON.parse(decoder.decode(m.data)) as SessionRecord;
         const j = record?.jetmq;
         if (
-          j && j.detachedAt !== undefined && j.expiry !== NEVER &&
-          j.detachedAt + j.expiry * 1000 <= now && !held(record.id)
+          j && sessionExpired(j.detachedAt, j.expiry, now) && !held(record.id)
         ) out.push({ seq: m.seq, record });
       } catch {
         // Unreadable record: not ours to judge.

@@ -27,7 +27,7 @@ import { unbind } from "./_consumers.ts";
 import { createHandle, type HandleDeps } from "./_handle.ts";
 import { createInterest } from "./_interest.ts";
 import { clientToken, namesFor } from "./_names.ts";
-import { loadRecord, writeRecord } from "./_record.ts";
+import { loadRecord, sessionExpired, writeRecord } from "./_record.ts";
 import { createRequester } from "./_requester.ts";
 import { createRetained } from "./_retained.ts";
 import { createRetainedQuota } from "../retained_quota.ts";
@@ -91,7 +91,6 @@ export interface JetStreamBackendOptions {
 /** Longest NATS subject we publish: under nats-server's 4 KiB control line. */
 const MAX_SUBJECT = 3800;
 const FLAP_MS = 1000;
-const NEVER = 0xFFFFFFFF;
 /** How long publish() waits for local subscribers to see a stored message. */
 const LOCAL_WAIT_MS = 250;
 
@@ -310,17 +309,14 @@ export async function createJetStreamBackend(
           }, loaded.seq);
           const j = record.jetmq;
           const stale = opts.clean || record.clean === true ||
-            (j?.detachedAt !== undefined && j.expiry !== NEVER &&
-              j.detachedAt + j.expiry * 1000 <= now());
+            (j !== undefined && sessionExpired(j.detachedAt, j.expiry, now()));
           // A session about to be cleared needs no repaired consumers.
           await state.restore(record, seq, !stale);
         }
         existed = loaded !== undefined;
         sessions.set(clientId, state);
       }
-      const expired = state.detachedAt !== undefined &&
-        state.expiry !== NEVER &&
-        state.detachedAt + state.expiry * 1000 <= now();
+      const expired = sessionExpired(state.detachedAt, state.expiry, now());
       if (existed && (opts.clean || state.clean || expired)) {
         await state.clear();
         state.staged = new Map();
