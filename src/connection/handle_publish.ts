@@ -62,13 +62,12 @@ export function handlePublish(
     }
   }
   if (p.qos === 0) {
-    st.router.publish(message).catch((err) => {
-      // v5 QoS 0 refused by a retained quota: dropped (counted by the
-      // backend); 3.1.1 cannot be told, so routed but not retained.
-      if (!(err instanceof QuotaExceededError)) return st.onPublishError(err);
-      if (st.version === 5) return;
-      st.router.publish(unretained(message)).catch(st.onPublishError);
-    });
+    const routed = st.router.publish(message);
+    // Only a retained message can be refused by a quota: no closure for
+    // the others.
+    if (message.retain) {
+      routed.catch((err) => retainedQoS0Refused(st, message, err));
+    } else routed.catch(st.onPublishError);
     return;
   }
   return publishAcked(st, c, p, message);
@@ -137,6 +136,21 @@ function publishAcked(
   c.acks.push(publish(message).then(acked, failed));
   // Bound what we hold for the backend even for clients that ignore ours.
   if (c.acks.size >= st.limits.receiveMaximum) return c.acks.progress();
+}
+
+/**
+ * A retained QoS 0 PUBLISH failed. Refused by a retained quota, v5 drops
+ * it (counted by the backend); 3.1.1 cannot be told, so it is routed but
+ * not retained.
+ */
+function retainedQoS0Refused(
+  st: ConnectionState,
+  message: Message,
+  err: unknown,
+): void {
+  if (!(err instanceof QuotaExceededError)) return st.onPublishError(err);
+  if (st.version === 5) return;
+  st.router.publish(unretained(message)).catch(st.onPublishError);
 }
 
 /** `message` routed without its retained copy (3.1.1 over a quota). */
