@@ -263,16 +263,11 @@ export function createSessionState(
     const info = parseAck(msg.reply);
     if (!info || (!state.attachment && !core.restoring)) return;
     const seq = info.streamSeq;
-    if (ref.sid === "pubrel") {
-      onPubrelMsg(msg);
-      if (ref.drained && (seq >= ref.dupBelow || info.pending === 0)) {
-        ref.drained();
-      }
-      return;
-    }
+    // The delivery a restore waits for (`prefetch`).
     if (ref.drained && (seq >= ref.dupBelow || info.pending === 0)) {
       ref.drained();
     }
+    if (ref.sid === "pubrel") return onPubrelMsg(msg);
     const reply = msg.reply!;
     const { consumer } = info;
     if (ref.config.ack_policy === "all") floor.seen(consumer, seq, reply);
