@@ -75,7 +75,7 @@ export function pubrelConfig(
 }
 
 /** A durable explicit-ack push consumer from `startSeq`, else new only. */
-function pushConfig(
+export function pushConfig(
   ctx: Context,
   durableName: string,
   deliverSubject: string,

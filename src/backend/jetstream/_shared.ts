@@ -19,6 +19,7 @@ import {
 import { pickOnline } from "../fanout.ts";
 import type { SubscriptionOptions } from "../types.ts";
 import { createDurable } from "./_api.ts";
+import { pushConfig } from "./_consumers.ts";
 import { headerView, messageFrom } from "./_codec.ts";
 import type { Context } from "./_context.ts";
 import { subjectToTopic } from "../../topic/mod.ts";
@@ -106,15 +107,14 @@ export function createSharedRegistry(ctx: Context): SharedRegistry {
         callback: (_e, msg) => onStored(group, key, half, msg),
       }));
       await createDurable(ctx.api, ctx.names.msgsStream, {
-        durable_name: `${ctx.names.prefix}_SHARE_${id}`,
-        deliver_subject: deliver,
+        ...pushConfig(
+          ctx,
+          `${ctx.names.prefix}_SHARE_${id}`,
+          deliver,
+          ctx.names.msgs + half,
+          undefined,
+        ),
         deliver_group: group.queue,
-        deliver_policy: "new",
-        ack_policy: "explicit",
-        ack_wait: ctx.ackWaitNs,
-        filter_subject: ctx.names.msgs + half,
-        max_ack_pending: ctx.maxAckPending,
-        replay_policy: "instant",
       });
     }
   };
