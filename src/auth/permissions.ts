@@ -9,10 +9,9 @@
 import {
   filterCovers,
   filtersOverlap,
-  isShared,
   matches,
   parseShared,
-  validateFilter,
+  plainFilterProblem,
 } from "../topic/mod.ts";
 import type { PermissionRules, TopicRules } from "./types.ts";
 
@@ -44,22 +43,11 @@ export const ALLOW_ALL: Permissions = Object.freeze({
 
 /**
  * Why `filter` cannot be a permission entry, or undefined when it can: it
- * must be a valid topic filter [MQTT-4.7.1-2] [MQTT-4.7.1-3] and not a
- * shared subscription (rules apply to the filter inside `$share/<group>/`).
- *
- * @example
- * ```ts
- * import { permissionFilterProblem } from "./permissions.ts";
- * permissionFilterProblem("a/#"); // undefined
- * permissionFilterProblem("a/#/b"); // "not a valid topic filter"
- * ```
+ * must be a valid topic filter and not a shared subscription (rules apply to
+ * the filter inside `$share/<group>/`). See `plainFilterProblem`.
  */
-export function permissionFilterProblem(filter: unknown): string | undefined {
-  if (typeof filter !== "string") return "must be a topic filter string";
-  if (!validateFilter(filter)) return "not a valid topic filter";
-  if (isShared(filter)) return "must not be a shared subscription filter";
-  return undefined;
-}
+export const permissionFilterProblem: (filter: unknown) => string | undefined =
+  plainFilterProblem;
 
 function list(
   rules: TopicRules | undefined,

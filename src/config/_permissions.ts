@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isShared, validateFilter } from "../topic/mod.ts";
+import { plainFilterProblem } from "../topic/mod.ts";
 import type { ConfigIssue } from "./errors.ts";
 import type { PermissionsConfig, TopicRulesConfig } from "./schema.ts";
 import { join, readArray, readObject } from "./_reader.ts";
@@ -37,20 +37,11 @@ function parseRules(
     if (list === undefined) continue;
     const filters: string[] = [];
     list.forEach((filter, i) => {
-      const problem = filterProblem(filter);
+      const problem = plainFilterProblem(filter);
       if (problem === undefined) filters.push(filter as string);
       else issues.push({ path: join(join(path, key), i), message: problem });
     });
     rules[key] = filters;
   }
   return rules;
-}
-
-function filterProblem(filter: unknown): string | undefined {
-  if (typeof filter !== "string") return "must be a topic filter string";
-  // [MQTT-4.7.1-2] [MQTT-4.7.1-3] [MQTT-4.7.3-1]
-  if (!validateFilter(filter)) return "not a valid topic filter";
-  // Rules apply to the filter inside `$share/<group>/`.
-  if (isShared(filter)) return "must not be a shared subscription filter";
-  return undefined;
 }

@@ -14,7 +14,12 @@ export {
   validateFilter,
   validateTopicName,
 } from "./validate.ts";
-export { isShared, parseShared, type SharedFilter } from "./shared.ts";
+export {
+  isShared,
+  parseShared,
+  plainFilterProblem,
+  type SharedFilter,
+} from "./shared.ts";
 export { matches } from "./matches.ts";
 export { filterCovers, filtersOverlap } from "./filter_relations.ts";
 export { createTrie, type Trie } from "./trie.ts";

@@ -52,3 +52,22 @@ export function parseShared(filter: string): SharedFilter | undefined {
 export function isShared(filter: string): boolean {
   return filter.startsWith(SHARED_PREFIX);
 }
+
+/**
+ * Why `filter` is not a valid plain (non-shared) topic filter, or undefined
+ * when it is one: a string [MQTT-4.7.1-2] [MQTT-4.7.1-3], valid, and not
+ * `$share/<group>/…`. Permission rules are such filters.
+ *
+ * @example
+ * ```ts
+ * import { plainFilterProblem } from "./shared.ts";
+ * plainFilterProblem("a/#"); // undefined
+ * plainFilterProblem("a/#/b"); // "not a valid topic filter"
+ * ```
+ */
+export function plainFilterProblem(filter: unknown): string | undefined {
+  if (typeof filter !== "string") return "must be a topic filter string";
+  if (!validateFilter(filter)) return "not a valid topic filter";
+  if (isShared(filter)) return "must not be a shared subscription filter";
+  return undefined;
+}
