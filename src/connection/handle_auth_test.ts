@@ -51,6 +51,7 @@ test("handleConnect() CONNACK 5 for not authorized (3.1.1)", async () => {
     clientId: "a",
     username: "banned",
   });
+  assert.equal(connack.type, PacketType.CONNACK);
   if (connack.type === PacketType.CONNACK) {
     assert.equal(connack.reasonCode, ReasonCode.NotAuthorized);
   }
@@ -64,6 +65,7 @@ test("handleConnect() v5 unknown authentication method is CONNACK 0x8C", async (
     protocolVersion: 5,
     properties: { authenticationMethod: "SCRAM-SHA-1" },
   });
+  assert.equal(connack.type, PacketType.CONNACK);
   if (connack.type === PacketType.CONNACK) {
     assert.equal(connack.reasonCode, ReasonCode.BadAuthenticationMethod);
   }
@@ -77,6 +79,7 @@ test("handleConnect() v5 method without an authenticator is CONNACK 0x8C", async
     protocolVersion: 5,
     properties: { authenticationMethod: "echo" },
   });
+  assert.equal(connack.type, PacketType.CONNACK);
   if (connack.type === PacketType.CONNACK) {
     assert.equal(connack.reasonCode, ReasonCode.BadAuthenticationMethod);
   }
@@ -122,6 +125,7 @@ test("handleAuthConnecting() a wrong answer refuses the connection", async () =>
     },
   });
   const connack = await client.next();
+  assert.equal(connack.type, PacketType.CONNACK);
   if (connack.type === PacketType.CONNACK) {
     assert.equal(connack.reasonCode, ReasonCode.NotAuthorized);
   }

@@ -139,6 +139,7 @@ test("serveConnection() sends v5 DISCONNECT 0x95 for a packet over our maximum",
     clientId: "big",
     protocolVersion: 5,
   });
+  assert.equal(connack.type, PacketType.CONNACK);
   if (connack.type === PacketType.CONNACK) {
     assert.equal(connack.properties?.maximumPacketSize, 64);
   }

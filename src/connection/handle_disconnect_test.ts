@@ -33,6 +33,7 @@ test("handleDisconnect() a new session expiry on DISCONNECT is applied", async (
   });
   await first.client.served;
   const second = await broker.connect(connect);
+  assert.equal(second.connack.type, PacketType.CONNACK);
   if (second.connack.type === PacketType.CONNACK) {
     // Expiry 0 on DISCONNECT ended the session.
     assert.equal(second.connack.sessionPresent, false);
@@ -46,6 +47,7 @@ test("handleConnect() v5 Response Information on request", async () => {
     protocolVersion: 5,
     properties: { requestResponseInformation: 1 },
   });
+  assert.equal(connack.type, PacketType.CONNACK);
   if (connack.type === PacketType.CONNACK) {
     assert.equal(connack.properties?.responseInformation, "jetmq/response/ri");
   }

@@ -59,6 +59,7 @@ test("handlePublish() topic alias above our maximum is DISCONNECT 0x94 [MQTT-3.3
     clientId: "p",
     protocolVersion: 5,
   });
+  assert.equal(connack.type, PacketType.CONNACK);
   if (connack.type === PacketType.CONNACK) {
     assert.equal(connack.properties?.topicAliasMaximum, 2);
   }
@@ -86,6 +87,7 @@ test("handlePublish() over our Receive Maximum is DISCONNECT 0x93 [MQTT-3.3.4-7]
     clientId: "p",
     protocolVersion: 5,
   });
+  assert.equal(connack.type, PacketType.CONNACK);
   if (connack.type === PacketType.CONNACK) {
     assert.equal(connack.properties?.receiveMaximum, 2);
   }

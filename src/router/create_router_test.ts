@@ -22,6 +22,7 @@ test("createRouter() keeps a persistent session: session present 1 [MQTT-3.2.2-2
   await first.client.send({ type: PacketType.DISCONNECT });
   await first.client.served;
   const second = await broker.connect({ clientId: "p", clean: false });
+  assert.equal(second.connack.type, PacketType.CONNACK);
   if (second.connack.type === PacketType.CONNACK) {
     assert.equal(second.connack.sessionPresent, true);
   }
@@ -39,6 +40,7 @@ test("createRouter() discards the session on clean session 1 [MQTT-3.2.2-1]", as
   await first.client.send({ type: PacketType.DISCONNECT });
   await first.client.served;
   const second = await broker.connect({ clientId: "c", clean: true });
+  assert.equal(second.connack.type, PacketType.CONNACK);
   if (second.connack.type === PacketType.CONNACK) {
     assert.equal(second.connack.sessionPresent, false);
   }
@@ -86,6 +88,7 @@ test("createRouter() takes over a live 3.1.1 session: first closed, session move
   const second = await broker.connect({ clientId: "t", clean: false });
   await first.client.closed();
   await assert.rejects(first.client.next());
+  assert.equal(second.connack.type, PacketType.CONNACK);
   if (second.connack.type === PacketType.CONNACK) {
     assert.equal(second.connack.sessionPresent, true);
   }
@@ -119,6 +122,7 @@ test("createRouter() removes a v5 session at its expiry, keeps it before", async
     protocolVersion: 5,
     properties: props,
   });
+  assert.equal(second.connack.type, PacketType.CONNACK);
   if (second.connack.type === PacketType.CONNACK) {
     assert.equal(second.connack.sessionPresent, true);
   }
