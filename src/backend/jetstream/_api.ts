@@ -29,8 +29,6 @@ export class JetStreamApiError extends Error {
 
 /** JetStream error codes we branch on. */
 export const ErrCode = {
-  StreamNotFound: 10059,
-  ConsumerNotFound: 10014,
   NoMessageFound: 10037,
   WrongLastSequence: 10071,
   MaxMsgsPerSubject: 10077,

@@ -73,7 +73,7 @@ export async function loadRecord(
 /**
  * Write the record; `expected` is the sequence last seen (0 = the subject
  * must be empty). Resolves with the new sequence; throws on a concurrent
- * write (`JetStreamApiError` 10071).
+ * write (`ErrCode.WrongLastSequence`).
  */
 export async function writeRecord(
   ctx: Context,
