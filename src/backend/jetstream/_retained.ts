@@ -14,6 +14,7 @@ import { createEphemeral, deleteConsumer, deleteMessage } from "./_api.ts";
 import { headerView, messageFrom, messageHeaders, parseAck } from "./_codec.ts";
 import type { Context } from "./_context.ts";
 import { HDR_RFLAGS, HDR_RORIGIN, HDR_RTOPIC } from "./_names.ts";
+import { fromBase64 } from "./_property_headers.ts";
 
 /** The retained store of one instance. */
 export interface Retained {
@@ -216,9 +217,8 @@ function decodeRecord(subject: string, msg: Msg): Message | undefined {
   try {
     const json = JSON.parse(decoder.decode(msg.data));
     if (!json || typeof json.msg !== "string") return undefined;
-    const bin = atob(json.msg);
-    const payload = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) payload[i] = bin.charCodeAt(i);
+    const payload = fromBase64(json.msg);
+    if (!payload) return undefined;
     const qos = ((Number(json.flags) >> 1) & 3) as Message["qos"];
     if (qos > 2) return undefined;
     return { topic: subjectToTopic(subject), payload, qos, retain: true };
