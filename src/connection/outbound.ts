@@ -16,7 +16,8 @@ import type { Connected, ConnectionState } from "./state.ts";
  * deliveries are held as they came, not encoded: the backend keeps their
  * messages anyway, so a stalled reader costs about `maxWriteBuffer`, not a
  * window of encoded copies. Everything after a held delivery is held too,
- * so order is kept; held QoS 0 is still dropped if the buffer is full.
+ * so order is kept, except QoS 0, which is dropped whenever the buffer is
+ * full (on arrival, or when a held one comes to be sent).
  */
 export function createDeliverySink(st: ConnectionState): DeliverySink {
   const held: Delivery[] = [];
@@ -53,7 +54,11 @@ export function createDeliverySink(st: ConnectionState): DeliverySink {
       for (let i = 0; i < deliveries.length; i++) {
         const d = deliveries[i];
         if (held.length > 0 || (d.kind === "publish" && d.qos > 0 && full())) {
-          held.push(d);
+          // QoS 0 is dropped while the client does not read, held or not:
+          // only the window of QoS ≥ 1 waits, so `held` stays bounded.
+          if (d.kind === "publish" && d.qos === 0 && full()) {
+            drop(st, phase, d, "jetmq_qos0_dropped_slow_reader_total");
+          } else held.push(d);
         } else {
           send(phase, d);
         }
