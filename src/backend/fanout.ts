@@ -145,10 +145,10 @@ function sharedCopy(
  * pickOnline(["a", "b", "c"], 1, (id) => id !== "b"); // 2
  * ```
  */
-export function pickOnline(
-  members: readonly string[],
+export function pickOnline<T>(
+  members: readonly T[],
   start: number,
-  online: (clientId: string) => boolean,
+  online: (member: T) => boolean,
 ): number {
   const n = members.length;
   for (let i = 0; i < n; i++) {

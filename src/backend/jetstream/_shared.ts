@@ -61,11 +61,7 @@ export function createSharedRegistry(ctx: Context): SharedRegistry {
 
   const pick = (group: Group): [SharedMember, SubscriptionOptions] => {
     const members = [...group.members.keys()];
-    const index = pickOnline(
-      members.map((m) => m.clientId),
-      group.next++,
-      (id) => members.find((m) => m.clientId === id)!.online,
-    );
+    const index = pickOnline(members, group.next++, (m) => m.online);
     const member = members[index];
     return [member, group.members.get(member)!];
   };
