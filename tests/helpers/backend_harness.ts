@@ -14,6 +14,7 @@ import type {
   Session,
   SubscriptionEntry,
 } from "../../src/backend/types.ts";
+import { withDeadline } from "./raw_client.ts";
 
 /** Longest wait for an expected delivery before the test fails. */
 const DEADLINE_MS = 5000;
@@ -111,6 +112,8 @@ export interface Client {
   sink: Recorder;
   /** How often `onTakeover` was called. */
   takeovers: number;
+  /** Resolves at the first `onTakeover` (rejects after the deadline). */
+  takenOver(): Promise<void>;
   /** PUBACK/PUBCOMP through the session, counted by the recorder. */
   ack(packetId: number): Promise<void>;
   subscribe(
@@ -137,10 +140,13 @@ export async function connect(
   options: ConnectOptions = {},
 ): Promise<Client> {
   const sink = createRecorder();
+  let tookOver = (): void => {};
+  const takeover = new Promise<void>((resolve) => (tookOver = resolve));
   const client: Client = {
     session: undefined as unknown as Session,
     sink,
     takeovers: 0,
+    takenOver: () => withDeadline(takeover, `${clientId} taken over`),
     ack(packetId) {
       sink.outstanding--;
       return client.session.ack(packetId);
@@ -167,6 +173,7 @@ export async function connect(
     sink,
     onTakeover() {
       client.takeovers++;
+      tookOver();
     },
   });
   if (options.resume ?? true) client.session.resume();

@@ -112,17 +112,9 @@ test("a client id connecting to another instance takes the session over; the old
     await first.subscribe("t", 1);
     await a.publish(msg("t", "before"));
     const [unacked] = publishes(await first.sink.next(1));
-    const tookOver = new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (first.takeovers > 0) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 5);
-    });
     const second = await connect(b, "dev", { window: 8 });
     assert.equal(second.session.present, true);
-    await tookOver;
+    await first.takenOver();
     assert.equal(first.takeovers, 1);
     // What the first instance sent and was not acknowledged comes again.
     const [again] = publishes(await second.sink.next(1));
